@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * The command-line program: commander definitions → commands/*. The only file that touches
+ * process.argv, process.exit and the console; errors are mapped to exit codes here, once.
+ */
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import type { CommandIO } from './commands/io.js';
+import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
+import { defineInspect } from './cli/inspect.js';
+import type { Handler } from './cli/shared.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const io: CommandIO = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+/** Runs a command handler and turns its outcome into the process exit code. */
+async function run(handler: Handler): Promise<void> {
+  try {
+    process.exitCode = await handler(io);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof McpActionsError) {
+    process.stderr.write(`mcp-actions: ${formatError(error)}\n`);
+    return error.exitCode;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(
+    `mcp-actions: unexpected error, please report it at https://github.com/mcp-actions/mcp-actions/issues\n${stack}\n`,
+  );
+  return EXIT_FAILURE;
+}
+
+const program = new Command()
+  .name('mcp-actions')
+  .description('Turn an MCP server into an OpenAPI 3.1 spec for ChatGPT Actions, and serve the REST adapter.')
+  .version(version, '-V, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({
+    writeOut: (s) => process.stdout.write(s),
+    writeErr: (s) => process.stderr.write(s),
+  });
+
+defineInspect(program, run);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // help and --version exit 0; every usage error exits 2
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_FAILURE;
+  } else {
+    process.exitCode = reportError(error);
+  }
+}

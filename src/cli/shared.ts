@@ -1,0 +1,33 @@
+/**
+ * Pieces every command definition uses: the shared target flags and the handler type.
+ * Command definitions (src/cli/*.ts) only declare flags and lazily import their command, so that
+ * `mcp-actions --version` starts without loading the SDK, express or the validators.
+ */
+import { Command, Option } from 'commander';
+import type { CommandIO } from '../commands/io.js';
+
+/** A command handler returns its exit code; it throws typed errors for the CLI to map. */
+export type Handler = (io: CommandIO) => Promise<number>;
+
+/** Runs a handler with the process's IO and maps errors: supplied by cli.ts. */
+export type Runner = (handler: Handler) => Promise<void>;
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Adds the target flags of DESIGN.md "Targets" and the trailing `[command...]` operand. */
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .argument('[server...]', 'the server: a command and its arguments after --, or an http(s) URL')
+    .option('--url <url>', 'MCP server URL (Streamable HTTP, falling back to legacy SSE)')
+    .addOption(
+      new Option('--transport <kind>', 'force the HTTP transport').choices(['streamable-http', 'sse']),
+    )
+    .option('--header <header>', 'HTTP header for the server, "Name: value" (repeatable)', collect)
+    .option('--config <file>', 'a Claude Desktop / Cursor / VS Code MCP config file')
+    .option('--server <name>', 'which server of the --config file')
+    .option('--env <KEY=VALUE>', 'add to a stdio server\'s environment (repeatable)', collect)
+    .option('--cwd <dir>', 'working directory of a stdio server')
+    .option('--timeout <ms>', 'timeout for connecting and for each request, in ms', '30000');
+}

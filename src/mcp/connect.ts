@@ -1,0 +1,296 @@
+/**
+ * Connecting to an MCP server over stdio, Streamable HTTP or legacy SSE, with every failure turned into an
+ * `McpConnectionError` whose kind says what went wrong and whose hint says what to do.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { McpConnectionError } from '../errors.js';
+import { describeTarget, type HttpTarget, type StdioTarget, type Target } from './target.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const STDERR_TAIL_LINES = 20;
+const STDERR_TAIL_BYTES = 16_384;
+
+export interface ConnectOptions {
+  /** Connect and per-request timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Environment a stdio child inherits before the target's own `env` (the CLI passes process.env). */
+  baseEnv?: Record<string, string | undefined>;
+  /** Called with every chunk the child writes on stderr (e.g. to forward it in verbose mode). */
+  onStderr?: (chunk: string) => void;
+  /** Client name/version announced in `initialize`. */
+  clientInfo?: { name: string; version: string };
+  /** Bytes of a single stdio message before the connection is dropped (SDK ReadBuffer limit). */
+  maxMessageBytes?: number;
+}
+
+export interface Connection {
+  client: Client;
+  target: Target;
+  /** 'stdio' | 'streamable-http' | 'sse': what was actually used. */
+  transport: 'stdio' | 'streamable-http' | 'sse';
+  /** PID of the stdio child, if any. */
+  pid?: number;
+  /** Last lines of the child's stderr. */
+  stderrTail(): string[];
+  /** Closes the client and the child (stdin close → SIGTERM → SIGKILL). Never throws. */
+  close(): Promise<void>;
+}
+
+/** A stdio transport that remembers how the child exited and keeps a tail of its stderr. */
+class ObservedStdioTransport extends StdioClientTransport {
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  override async start(): Promise<void> {
+    await super.start();
+    const child = (this as unknown as { _process?: ChildProcess })._process;
+    child?.once('exit', (code, signal) => {
+      this.exit = { code, signal };
+    });
+  }
+}
+
+class TailBuffer {
+  private text = '';
+  push(chunk: string): void {
+    this.text += chunk;
+    if (this.text.length > STDERR_TAIL_BYTES) this.text = this.text.slice(-STDERR_TAIL_BYTES);
+  }
+  lines(): string[] {
+    return this.text
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '')
+      .slice(-STDERR_TAIL_LINES);
+  }
+}
+
+/** Connects to a target and completes the MCP handshake. Throws McpConnectionError. */
+export async function connect(target: Target, options: ConnectOptions = {}): Promise<Connection> {
+  return target.kind === 'stdio' ? connectStdio(target, options) : connectHttp(target, options);
+}
+
+function newClient(options: ConnectOptions): Client {
+  return new Client(options.clientInfo ?? { name: 'mcp-actions', version: '0' }, { capabilities: {} });
+}
+
+async function connectStdio(target: StdioTarget, options: ConnectOptions): Promise<Connection> {
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.baseEnv ?? {})) if (v !== undefined) env[k] = v;
+  Object.assign(env, target.env);
+  const transport = new ObservedStdioTransport({
+    command: target.command,
+    args: target.args,
+    env,
+    cwd: target.cwd,
+    stderr: 'pipe',
+    ...(options.maxMessageBytes ? { maxBufferSize: options.maxMessageBytes } : {}),
+  } as ConstructorParameters<typeof StdioClientTransport>[0]);
+  const tail = new TailBuffer();
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    const s = chunk.toString('utf8');
+    tail.push(s);
+    options.onStderr?.(s);
+  });
+  const client = newClient(options);
+  const close = closer(client);
+  try {
+    await client.connect(transport, { timeout });
+  } catch (error) {
+    await close();
+    throw classifyStdioError(error, target, transport, tail.lines(), timeout);
+  }
+  return {
+    client,
+    target,
+    transport: 'stdio',
+    pid: transport.pid ?? undefined,
+    stderrTail: () => tail.lines(),
+    close,
+  };
+}
+
+function closer(client: Client): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= client.close().catch(() => undefined);
+    return closing;
+  };
+}
+
+function classifyStdioError(
+  error: unknown,
+  target: StdioTarget,
+  transport: ObservedStdioTransport,
+  stderrTail: string[],
+  timeout: number,
+): McpConnectionError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') {
+    return new McpConnectionError('spawn', `command not found: ${target.command}`, {
+      hint: 'check the spelling, install it, or give its full path',
+      cause: error,
+    });
+  }
+  if (code === 'EACCES') {
+    return new McpConnectionError('spawn', `permission denied running ${target.command}`, {
+      hint: 'make it executable (chmod +x) or run it through its interpreter, e.g. -- node server.js',
+      cause: error,
+    });
+  }
+  if (transport.exit || isConnectionClosed(error)) {
+    const how = transport.exit
+      ? transport.exit.signal
+        ? `was killed by ${transport.exit.signal}`
+        : `exited with code ${transport.exit.code}`
+      : 'closed its output';
+    const last = stderrTail.length ? ` Last stderr lines:\n  ${stderrTail.join('\n  ')}` : ' It wrote nothing on stderr.';
+    return new McpConnectionError('exited', `the server (${describeTarget(target)}) ${how} before answering`, {
+      hint: `run the command by hand to see why.${last}`,
+      cause: error,
+      stderrTail,
+    });
+  }
+  if (isTimeout(error)) {
+    return new McpConnectionError('timeout', `no answer from ${describeTarget(target)} within ${timeout} ms`, {
+      hint: 'check that it is an MCP server speaking stdio, or raise --timeout',
+      cause: error,
+      stderrTail,
+    });
+  }
+  return new McpConnectionError('protocol', `could not talk MCP with ${describeTarget(target)}: ${messageOf(error)}`, {
+    hint: 'check that the command starts an MCP server on stdio (some servers need an argument such as "stdio")',
+    cause: error,
+    stderrTail,
+  });
+}
+
+async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise<Connection> {
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const url = new URL(target.url);
+  const requestInit: RequestInit = { headers: target.headers };
+  const attempt = async (kind: 'streamable-http' | 'sse'): Promise<Connection> => {
+    const transport: Transport =
+      kind === 'sse'
+        ? new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: withHeaders(target.headers) } })
+        : new StreamableHTTPClientTransport(url, { requestInit });
+    const client = newClient(options);
+    const close = closer(client);
+    try {
+      await client.connect(transport, { timeout });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    return { client, target, transport: kind, stderrTail: () => [], close };
+  };
+  if (target.transport === 'sse') return attempt('sse').catch((e) => Promise.reject(classifyHttpError(e, target, timeout)));
+  try {
+    return await attempt('streamable-http');
+  } catch (error) {
+    const status = httpStatus(error);
+    if (target.transport === 'auto' && (status === 400 || status === 404 || status === 405)) {
+      try {
+        return await attempt('sse');
+      } catch (sseError) {
+        // Report the first failure when SSE fails the same generic way: it is the one that says most.
+        const sseStatus = httpStatus(sseError);
+        throw classifyHttpError(sseStatus === 401 || sseStatus === 403 ? sseError : error, target, timeout);
+      }
+    }
+    throw classifyHttpError(error, target, timeout);
+  }
+}
+
+/** The SSE transport's EventSource needs the headers passed to its fetch as well. */
+function withHeaders(headers: Record<string, string>): typeof fetch {
+  return (input, init) => {
+    const merged = new Headers(init?.headers);
+    for (const [k, v] of Object.entries(headers)) merged.set(k, v);
+    return fetch(input, { ...init, headers: merged });
+  };
+}
+
+function httpStatus(error: unknown): number | undefined {
+  if (error instanceof StreamableHTTPError || error instanceof SseError) {
+    return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
+  }
+  return undefined;
+}
+
+function classifyHttpError(error: unknown, target: HttpTarget, timeout: number): McpConnectionError {
+  const url = target.url;
+  const status = httpStatus(error);
+  if (status === 401 || status === 403) {
+    return new McpConnectionError('auth', `${status} from ${url}: the server wants credentials`, {
+      hint: 'pass them with --header "Authorization: Bearer <token>" (or the header the server expects)',
+      cause: error,
+    });
+  }
+  const netCode = networkCode(error);
+  if (netCode === 'ECONNREFUSED') {
+    return new McpConnectionError('refused', `connection refused by ${url}`, {
+      hint: 'is the server running and listening on that host and port?',
+      cause: error,
+    });
+  }
+  if (netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN') {
+    return new McpConnectionError('refused', `host not found: ${new URL(url).hostname}`, {
+      hint: 'check the URL',
+      cause: error,
+    });
+  }
+  if (netCode === 'ECONNRESET' || netCode === 'UND_ERR_SOCKET') {
+    return new McpConnectionError('closed', `${url} closed the connection`, {
+      hint: 'check that the URL is an MCP endpoint (often ending in /mcp or /sse)',
+      cause: error,
+    });
+  }
+  if (isTimeout(error)) {
+    return new McpConnectionError('timeout', `no answer from ${url} within ${timeout} ms`, {
+      hint: 'check the URL, or raise --timeout',
+      cause: error,
+    });
+  }
+  const detail = status ? `HTTP ${status}` : firstLine(messageOf(error));
+  return new McpConnectionError('protocol', `${url} does not look like an MCP server (${detail})`, {
+    hint: 'check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',
+    cause: error,
+  });
+}
+
+function networkCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const msg = (e as Error).message;
+    if (typeof msg === 'string') {
+      const m = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET)\b/.exec(msg);
+      if (m) return m[1];
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+}
+
+export function isConnectionClosed(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
