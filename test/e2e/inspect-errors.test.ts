@@ -6,14 +6,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, freePort, newMark, runCli, startUrlServer, type ServerProcess } from '../helpers/cli.js';
 import { leftoverProcesses } from '../helpers/processes.js';
 
-const runMark = newMark(); // every CLI run and what it spawns
 const serverMark = newMark(); // the long-lived servers of this file
+const runMarks: string[] = [];
 const fixture = (name: string) => join(FIXTURES, name);
-const cli = (args: string[], env?: Record<string, string | undefined>) => runCli(args, { mark: runMark, env });
+
+/** Runs the CLI with a mark of its own; once it has exited, nothing it started may be alive. */
+async function cli(args: string[], env?: Record<string, string | undefined>) {
+  const mark = newMark();
+  runMarks.push(mark);
+  const result = await runCli(args, { mark, env });
+  expect(await leftoverProcesses([mark]), `processes left by: inspect ${args.join(' ')}`).toEqual([]);
+  return result;
+}
 
 /** The first line of stderr that is not progress. */
 function errorLine(stderr: string): string {
@@ -38,19 +46,15 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'mcp-actions-errors-'));
 });
 
-afterEach(async () => {
-  expect(await leftoverProcesses([runMark])).toEqual([]);
-});
-
 afterAll(async () => {
   page?.closeAllConnections();
   await new Promise((r) => page?.close(r));
   await httpFixture?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
-  expect(await leftoverProcesses([runMark, serverMark], { descendants: true })).toEqual([]);
+  expect(await leftoverProcesses([...runMarks, serverMark], { descendants: true })).toEqual([]);
 });
 
-describe('stdio servers', () => {
+describe.concurrent('stdio servers', () => {
   it('command not found', async () => {
     const r = await cli(['inspect', '--', 'no-such-mcp-server-xyz', '--stdio']);
     expect(r.code).toBe(2);
@@ -76,16 +80,24 @@ describe('stdio servers', () => {
     expect(errorLine(r.stderr)).toMatch(
       /^mcp-actions: no answer from node \S+hang\.mjs within 1000 ms; check that it is an MCP server speaking stdio, or raise --timeout$/,
     );
-    expect(r.ms).toBeLessThan(6000);
+    expect(r.ms).toBeLessThan(15_000); // far below the 30 s default
   });
 
   it('timeout: a server that hangs on tools/list is killed', async () => {
-    const r = await cli(['inspect', '--timeout', '1000', '--', 'node', fixture('hang.mjs'), '--after-initialize']);
+    // the timeout covers initialize too: leave a slow machine time to start the server
+    const r = await cli(['inspect', '--timeout', '4000', '--', 'node', fixture('hang.mjs'), '--after-initialize']);
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toMatch(
-      /^mcp-actions: tools\/list got no answer from node \S+hang\.mjs --after-initialize within 1000 ms; raise --timeout if the server is just slow$/,
+      /^mcp-actions: tools\/list got no answer from node \S+hang\.mjs --after-initialize within 4000 ms; raise --timeout if the server is just slow$/,
     );
-    expect(r.ms).toBeLessThan(6000);
+    expect(r.ms).toBeLessThan(15_000); // far below the 30 s default
+  });
+
+  it('timeout: a server that ignores stdin closing and SIGTERM is SIGKILLed, not left behind', async () => {
+    const r = await cli(['inspect', '--timeout', '4000', '--', 'node', fixture('hang.mjs'), '--after-initialize', '--stubborn']);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toMatch(/^mcp-actions: tools\/list got no answer from .* within 4000 ms; raise --timeout/);
+    expect(r.ms).toBeLessThan(20_000); // the SDK waits 2 s after closing stdin and 2 s after SIGTERM
   });
 
   it('a repeated tools/list cursor stops with a clear error', async () => {
@@ -98,7 +110,7 @@ describe('stdio servers', () => {
   });
 });
 
-describe('HTTP servers', () => {
+describe.concurrent('HTTP servers', () => {
   it('URL refuses the connection', async () => {
     const url = `http://127.0.0.1:${await freePort()}/mcp`;
     const r = await cli(['inspect', '--url', url]);
@@ -151,11 +163,11 @@ describe('HTTP servers', () => {
     const r = await cli(['inspect', '--timeout', '1000', '--url', url]);
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toBe(`mcp-actions: no answer from ${url} within 1000 ms; check the URL, or raise --timeout`);
-    expect(r.ms).toBeLessThan(6000);
+    expect(r.ms).toBeLessThan(15_000); // far below the 30 s default
   });
 });
 
-describe('config files', () => {
+describe.concurrent('config files', () => {
   const write = (name: string, text: string) => {
     const path = join(tmp, name);
     writeFileSync(path, text);
@@ -212,7 +224,7 @@ describe('config files', () => {
   });
 });
 
-describe('the program', () => {
+describe.concurrent('the program', () => {
   it('--help on inspect shows examples and the target flags', async () => {
     const r = await cli(['inspect', '--help']);
     expect(r.code).toBe(0);
