@@ -44,9 +44,11 @@ function toCatalogTool(tool: {
   outputSchema?: unknown;
   annotations?: unknown;
 }): CatalogTool {
-  const out: CatalogTool = { name: tool.name, inputSchema: (tool.inputSchema ?? { type: 'object' }) as JsonSchema };
+  // Key order is the order people read a tool in, and stable: --json output is deterministic.
+  const out: CatalogTool = { name: tool.name } as CatalogTool;
   if (tool.title !== undefined) out.title = tool.title;
   if (tool.description !== undefined) out.description = tool.description;
+  out.inputSchema = (tool.inputSchema ?? { type: 'object' }) as JsonSchema;
   if (tool.outputSchema !== undefined) out.outputSchema = tool.outputSchema as JsonSchema;
   if (tool.annotations !== undefined) out.annotations = tool.annotations as CatalogTool['annotations'];
   return out;
