@@ -9,6 +9,7 @@ import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE } from './errors.js';
 import { describeError } from './cli/shared.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineGenerate } from './cli/generate.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -45,6 +46,7 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineGenerate(program, run);
 
 try {
   await program.parseAsync(process.argv);
