@@ -38,6 +38,8 @@ export interface Connection {
   pid?: number;
   /** Last lines of the child's stderr. */
   stderrTail(): string[];
+  /** How the stdio child ended, once it has: "exited with code 1", "was killed by SIGKILL". */
+  exitStatus?(): string | undefined;
   /** Closes the client and the child (stdin close → SIGTERM → SIGKILL). Never throws. */
   close(): Promise<void>;
 }
@@ -110,11 +112,17 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
     transport: 'stdio',
     pid: transport.pid ?? undefined,
     stderrTail: () => tail.lines(),
+    exitStatus: () => describeExit(transport.exit),
     close,
   };
 }
 
 /** close() for a connection: runs once, never throws; `before` (best effort) runs first. */
+function describeExit(exit: ObservedStdioTransport['exit']): string | undefined {
+  if (!exit) return undefined;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
 function closer(client: Client, before?: () => Promise<unknown>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
@@ -155,11 +163,7 @@ function classifyStdioError(
     });
   }
   if (transport.exit || isConnectionClosed(error)) {
-    const how = transport.exit
-      ? transport.exit.signal
-        ? `was killed by ${transport.exit.signal}`
-        : `exited with code ${transport.exit.code}`
-      : 'closed its output';
+    const how = describeExit(transport.exit) ?? 'closed its output';
     const last = stderrTail.length ? ` Last stderr lines:\n  ${stderrTail.join('\n  ')}` : ' It wrote nothing on stderr.';
     return new McpConnectionError('exited', `the server (${describeTarget(target)}) ${how} before answering`, {
       hint: `run the command by hand to see why.${last}`,

@@ -102,7 +102,8 @@ export function wrapRequestError(error: unknown, connection: Connection, method:
   if (isConnectionClosed(error)) {
     const tail = connection.stderrTail();
     const last = tail.length ? ` Last stderr lines:\n  ${tail.join('\n  ')}` : '';
-    return new McpConnectionError('exited', `the server (${where}) closed the connection during ${method}`, {
+    const how = connection.exitStatus?.() ?? 'closed the connection';
+    return new McpConnectionError('exited', `the server (${where}) ${how} during ${method}`, {
       hint: `run it by hand to see why.${last}`,
       cause: error,
       stderrTail: tail,

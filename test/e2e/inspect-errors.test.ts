@@ -74,6 +74,16 @@ describe.concurrent('stdio servers', () => {
     expect(r.stderr).toContain('\n  crash-fixture: reading settings\n  Error: DATABASE_URL is not set\n');
   });
 
+  it('server exits while listing tools: shows how it ended and its last stderr lines', async () => {
+    const r = await cli(['inspect', '--', 'node', fixture('crash.mjs'), '5', '--after-initialize']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(errorLine(r.stderr)).toMatch(
+      /^mcp-actions: the server \(node \S+crash\.mjs 5 --after-initialize\) exited with code 5 during tools\/list; run it by hand to see why\. Last stderr lines:$/,
+    );
+    expect(r.stderr).toContain('\n  Error: out of memory while listing tools\n');
+  });
+
   it('timeout: a server that never answers initialize is killed', async () => {
     const r = await cli(['inspect', '--timeout', '1000', '--', 'node', fixture('hang.mjs')]);
     expect(r.code).toBe(2);
