@@ -281,6 +281,12 @@ function classifyHttpError(error: unknown, target: HttpTarget, timeout: number):
       cause: error,
     });
   }
+  if (status !== undefined && status >= 500) {
+    return new McpConnectionError('http', `${url} failed with HTTP ${status}`, {
+      hint: "the server is up but broken or overloaded; check its logs, or try again",
+      cause: error,
+    });
+  }
   const message = messageOf(error);
   const contentType = /(?:unexpected|invalid) content type[:,]? *"?([\w.+-]+\/[\w.+-]+)?/i.exec(message);
   const detail = contentType

@@ -36,7 +36,8 @@ let tmp: string;
 beforeAll(async () => {
   httpFixture = await startUrlServer(['node', fixture('http.mjs'), '--token', 's3cret'], { mark: serverMark });
   page = createServer((req, res) => {
-    if (req.url?.startsWith('/forbidden')) res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+    if (req.url?.startsWith('/broken')) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+    else if (req.url?.startsWith('/forbidden')) res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
     else if (req.url?.startsWith('/never')) req.resume(); // accept the request, never answer
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome</body></html>');
   });
@@ -150,6 +151,15 @@ describe.concurrent('HTTP servers', () => {
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toBe(
       `mcp-actions: 403 from ${url}: the server refused access; pass a token with --header "Authorization: Bearer <token>" (or the header the server expects)`,
+    );
+  });
+
+  it('a server that fails with 500', async () => {
+    const url = `${pageUrl}/broken`;
+    const r = await cli(['inspect', '--url', url]);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toBe(
+      `mcp-actions: ${url} failed with HTTP 500; the server is up but broken or overloaded; check its logs, or try again`,
     );
   });
 
