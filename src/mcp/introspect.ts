@@ -4,7 +4,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpConnectionError } from '../errors.js';
 import type { CatalogTool, JsonSchema, ToolCatalog } from './catalog.js';
-import { connect, isConnectionClosed, isTimeout, messageOf, type ConnectOptions, type Connection } from './connect.js';
+import { connect, type ConnectOptions, type Connection } from './connect.js';
+import { isConnectionClosed, isTimeout, messageOf } from './connect-errors.js';
 import { describeTarget, type Target } from './target.js';
 
 /** A server that pages forever is a bug, not a catalog. */
