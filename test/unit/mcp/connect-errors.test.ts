@@ -9,6 +9,8 @@ import type { HttpTarget, StdioTarget } from '../../../src/mcp/target.js';
 
 const http = (headers: Record<string, string> = {}): HttpTarget => ({ kind: 'http', url: 'http://h:1/mcp', headers, transport: 'auto' });
 const stdio: StdioTarget = { kind: 'stdio', command: 'my-server', args: ['--x'], env: {} };
+const sseError = (code: number, message: string) =>
+  new SseError(code, message, undefined as unknown as ConstructorParameters<typeof SseError>[2]);
 const errno = (code: string) => Object.assign(new Error(`spawn my-server ${code}`), { code });
 const fetchFailed = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code }) });
 
@@ -16,7 +18,7 @@ describe('classifyHttpError', () => {
   const cases: [string, { error: unknown; headers?: Record<string, string>; kind: string; line: string }][] = [
     ['401, no token sent', { error: new StreamableHTTPError(401, 'Unauthorized'), kind: 'auth', line: '401 from http://h:1/mcp: the server wants credentials; pass a token with --header "Authorization: Bearer <token>" (or the header the server expects)' }],
     ['401, token sent', { error: new StreamableHTTPError(401, 'Unauthorized'), headers: { authorization: 'Bearer x' }, kind: 'auth', line: '401 from http://h:1/mcp: the server wants credentials; check the token given with --header "Authorization: Bearer …" (or the header the server expects)' }],
-    ['403 over SSE', { error: new SseError(403, 'Forbidden', undefined), kind: 'auth', line: '403 from http://h:1/mcp: the server refused access; pass a token with --header "Authorization: Bearer <token>" (or the header the server expects)' }],
+    ['403 over SSE', { error: sseError(403, 'Forbidden'), kind: 'auth', line: '403 from http://h:1/mcp: the server refused access; pass a token with --header "Authorization: Bearer <token>" (or the header the server expects)' }],
     ['refused, code on the cause', { error: fetchFailed('ECONNREFUSED'), kind: 'refused', line: 'connection refused by http://h:1/mcp; is the server running and listening on that host and port?' }],
     ['host not found', { error: fetchFailed('ENOTFOUND'), kind: 'refused', line: 'host not found: h; check the URL' }],
     ['reset', { error: fetchFailed('ECONNRESET'), kind: 'closed', line: 'http://h:1/mcp closed the connection; check that the URL is an MCP endpoint (often ending in /mcp or /sse)' }],
@@ -57,7 +59,7 @@ describe('classifyStdioError', () => {
 describe('httpStatus', () => {
   it.each([
     [new StreamableHTTPError(404, 'x'), 404],
-    [new SseError(405, 'x', undefined), 405],
+    [sseError(405, 'x'), 405],
     [new StreamableHTTPError(-1, 'x'), undefined],
     [new Error('x'), undefined],
   ])('%s → %s', (error, want) => {
