@@ -16,6 +16,7 @@ import {
   newMark,
   runCli,
   startProcess,
+  startUrlServer,
   waitForPort,
   type ServerProcess,
 } from '../helpers/cli.js';
@@ -64,6 +65,7 @@ let direct: Awaited<ReturnType<typeof directTools>>;
 const servers: ServerProcess[] = [];
 let httpPort: number;
 let ssePort: number;
+let guarded: ServerProcess & { url: string }; // http.mjs --sse --token: every request needs the header
 
 async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<number> {
   const port = await freePort();
@@ -74,7 +76,16 @@ async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<number> 
 }
 
 beforeAll(async () => {
-  [direct, httpPort, ssePort] = await Promise.all([directTools(), startEverything('streamableHttp'), startEverything('sse')]);
+  const starting = startUrlServer(['node', join(FIXTURES, 'http.mjs'), '--sse', '--token', 'tk-1'], { mark }).then((s) => {
+    servers.push(s);
+    return s;
+  });
+  [direct, httpPort, ssePort, guarded] = await Promise.all([
+    directTools(),
+    startEverything('streamableHttp'),
+    startEverything('sse'),
+    starting,
+  ]);
 });
 
 afterAll(async () => {
@@ -140,6 +151,35 @@ describe.concurrent('server-everything over HTTP', () => {
     const r = await cli(['inspect', '--transport', 'streamable-http', '--url', `http://127.0.0.1:${ssePort}/sse`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('does not look like an MCP server (HTTP 404)');
+  });
+});
+
+describe.concurrent('--header reaches every request', () => {
+  const sseUrl = () => guarded.url.replace(/\/mcp$/, '/sse');
+  const auth = ['--header', 'Authorization: Bearer tk-1'];
+
+  it('Streamable HTTP', async () => {
+    const r = await cli(['inspect', '--url', guarded.url, ...auth]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('http-fixture 1.0.0 (over Streamable HTTP): 2 tools');
+  });
+
+  it('legacy SSE after the fallback: the event stream and the message POSTs', async () => {
+    const r = await cli(['inspect', '--url', sseUrl(), ...auth]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('http-fixture 1.0.0 (over legacy SSE): 2 tools');
+  });
+
+  it('legacy SSE with --transport sse', async () => {
+    const r = await cli(['inspect', '--transport', 'sse', '--url', sseUrl(), ...auth]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('(over legacy SSE): 2 tools');
+  });
+
+  it('without it, the SSE endpoint is a 401 with the hint', async () => {
+    const r = await cli(['inspect', '--transport', 'sse', '--url', sseUrl()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`mcp-actions: 401 from ${sseUrl()}: the server wants credentials; pass a token with --header`);
   });
 });
 
