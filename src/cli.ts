@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineValidate } from './cli/validate.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -52,6 +53,7 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineValidate(program, run);
 
 try {
   await program.parseAsync(process.argv);
