@@ -34,7 +34,7 @@ export async function validateCommand(specPath: string, operands: string[], opts
   if (format !== 'text') io.stderr(`${summaryLine(report)}\n`);
   let failed = report.errors > 0;
   if (maxWarnings !== undefined && report.warnings > maxWarnings) {
-    io.stderr(`${report.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr(`${report.warnings} warning${report.warnings === 1 ? "" : "s"}, more than --max-warnings ${maxWarnings}\n`);
     failed = true;
   }
   if (opts.check) {

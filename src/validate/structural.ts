@@ -27,6 +27,14 @@ interface AjvError {
 /** Validates the document's structure. Never mutates `document`. */
 export async function checkStructure(document: Record<string, unknown>): Promise<StructuralFinding[]> {
   const findings: StructuralFinding[] = [];
+  const version = document['openapi'];
+  if (document['swagger'] !== undefined) {
+    return [{ rule: 'openapi-structure', pointer: '/swagger', message: 'this is a Swagger 2.0 document; only OpenAPI 3.x is supported' }];
+  }
+  if (typeof version !== 'string') {
+    const message = version === undefined ? 'no `openapi` field: this is not an OpenAPI document' : `openapi must be a string such as "3.1.0", not ${JSON.stringify(version)}`;
+    return [{ rule: 'openapi-structure', pointer: version === undefined ? '' : '/openapi', message }];
+  }
   const refs = collectRefs(document);
   const dangling = findDanglingRefs(document, refs.local);
   for (const site of dangling) {
@@ -62,7 +70,12 @@ function fromParserError(error: unknown): StructuralFinding[] {
     if (out.length > 0) return out;
   }
   const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  return [{ rule: 'openapi-structure', pointer: '', message: message.replace(/^Swagger schema validation failed\.?\s*/, '') || 'not a valid OpenAPI document' }];
+  const clean = message
+    .replace(/^Swagger schema validation failed\.?\s*/, '')
+    .replace(/^\[object Object\] is not a valid Openapi API definition/, 'the document has no `paths` (nor `webhooks`)')
+    .replace(/Swagger Parser only supports/, 'supported:');
+  const pointer = /OpenAPI version/i.test(clean) ? '/openapi' : '';
+  return [{ rule: 'openapi-structure', pointer, message: clean || 'not a valid OpenAPI document' }];
 }
 
 function fromAjvError(d: AjvError): StructuralFinding {
