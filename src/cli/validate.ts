@@ -15,7 +15,8 @@ export function defineValidate(program: Command, run: Runner): void {
     .option('--profile <profile>', 'gpt-actions (importer rules) or generic (OpenAPI structure only)', 'gpt-actions')
     .option('--format <format>', 'text, json, or github (workflow annotations)', 'text')
     .option('--max-warnings <n>', 'also fail when there are more than n warnings')
-    .option('--check', 'regenerate the spec from the server given after -- (or --url/--config) and fail on drift');
+    .option('--check', 'regenerate the spec from the server given after -- (or --url/--config) and fail on drift')
+    .option('--template <file>', 'with --check: the --template the spec was generated with');
   addTargetOptions(cmd).addHelpText(
     'after',
     `

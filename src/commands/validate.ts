@@ -3,14 +3,15 @@
  * live server. Exit 0 valid · 1 problems (errors, too many warnings, drift) · 2 unreadable spec or usage.
  */
 import { UsageError } from '../errors.js';
+import { formatDriftSummary } from '../validate/drift.js';
 import { formatReport, summaryLine, type ReportFormat } from '../validate/format-report.js';
 import { loadSpec } from '../validate/source-map.js';
-import { validateLoadedSpec, type ValidationProfile } from '../validate/validate-spec.js';
+import { validateLoadedSpec, type ValidationProfile, type ValidationReport } from '../validate/validate-spec.js';
 import type { CommandIO } from './io.js';
 import { readSpecFile } from './read-spec-file.js';
-import type { TargetOptions } from './target-options.js';
+import type { CheckOptions, DriftCheck } from './validate-check.js';
 
-export interface ValidateCommandOptions extends TargetOptions {
+export interface ValidateCommandOptions extends CheckOptions {
   profile?: string;
   format?: string;
   maxWarnings?: string;
@@ -24,24 +25,40 @@ export async function validateCommand(specPath: string, operands: string[], opts
   const format = pick(opts.format ?? 'text', FORMATS, '--format');
   const profile = pick(opts.profile ?? 'gpt-actions', PROFILES, '--profile');
   const maxWarnings = parseMaxWarnings(opts.maxWarnings);
-  if (!opts.check && (operands.length > 0 || opts.url || opts.config)) {
-    throw new UsageError('a server was given without --check', { hint: 'add --check to compare the spec with that server' });
+  if (!opts.check && (operands.length > 0 || opts.url || opts.config || opts.template)) {
+    throw new UsageError('a server or --template was given without --check', { hint: 'add --check to compare the spec with that server' });
   }
   const text = await readSpecFile(specPath, io.cwd);
   const loaded = loadSpec(text, specPath);
   const report = await validateLoadedSpec(loaded, { profile });
-  io.stdout(formatReport(report, format));
+  const drift = opts.check ? await (await import('./validate-check.js')).checkDrift(specPath, text, loaded, operands, opts, io) : undefined;
+
+  io.stdout(render(report, drift, format));
   if (format !== 'text') io.stderr(`${summaryLine(report)}\n`);
   let failed = report.errors > 0;
   if (maxWarnings !== undefined && report.warnings > maxWarnings) {
-    io.stderr(`${report.warnings} warning${report.warnings === 1 ? "" : "s"}, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr(`${report.warnings} warning${report.warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
     failed = true;
   }
-  if (opts.check) {
-    const { checkDrift } = await import('./validate-check.js');
-    if (!(await checkDrift(specPath, text, loaded, operands, opts, io))) failed = true;
+  if (drift && !drift.result.upToDate) {
+    if (format !== 'text') io.stderr(`${specPath} is out of date: ${formatDriftSummary(drift.result.summary, drift.command)}\n`);
+    failed = true;
   }
   return failed ? 1 : 0;
+}
+
+function render(report: ValidationReport, drift: DriftCheck | undefined, format: ReportFormat): string {
+  if (format === 'json') {
+    const out = drift ? { ...report, drift: { upToDate: drift.result.upToDate, ...drift.result.summary, command: drift.command, patch: drift.result.patch } } : report;
+    return `${JSON.stringify(out, null, 2)}\n`;
+  }
+  let out = formatReport(report, format);
+  if (!drift) return out;
+  const { result } = drift;
+  if (result.upToDate) return format === 'text' ? `${out}${report.file}: up to date with the server\n` : out;
+  const line = `${report.file} is out of date: ${formatDriftSummary(result.summary, drift.command)}`;
+  if (format === 'github') out += `::error file=${report.file},title=drift::${line.replace(/%/g, '%25')}\n`;
+  return `${out}${result.patch}${format === 'text' ? `${line}\n` : ''}`;
 }
 
 function pick<T extends string>(value: string, allowed: readonly T[], flag: string): T {
