@@ -46,12 +46,26 @@ export async function checkStructure(document: Record<string, unknown>): Promise
     const holder = getAt(copy, site.path);
     if (isObject(holder)) delete holder['$ref'];
   }
+  stripRefsInData(copy, false);
   try {
     await SwaggerParser.validate(copy as never, PARSER_OPTIONS as never);
   } catch (error) {
     findings.push(...fromParserError(error));
   }
   return findings;
+}
+
+const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
+
+/** Example and default values are data: a `$ref` key in them is not a reference, so hide it from the parser. */
+function stripRefsInData(node: unknown, inData: boolean): void {
+  if (Array.isArray(node)) {
+    for (const item of node) stripRefsInData(item, inData);
+    return;
+  }
+  if (!isObject(node)) return;
+  if (inData) delete node['$ref'];
+  for (const [key, value] of Object.entries(node)) stripRefsInData(value, inData || DATA_KEYS.has(key));
 }
 
 function fromParserError(error: unknown): StructuralFinding[] {
@@ -82,8 +96,9 @@ function fromAjvError(d: AjvError): StructuralFinding {
   const at = d.instancePath || '';
   const where = at === '' ? 'the document' : at;
   const p = d.params ?? {};
-  if (d.keyword === 'additionalProperties' && typeof p['additionalProperty'] === 'string') {
-    const name = p['additionalProperty'];
+  const extra = p['additionalProperty'] ?? p['unevaluatedProperty'];
+  if ((d.keyword === 'additionalProperties' || d.keyword === 'unevaluatedProperties') && typeof extra === 'string') {
+    const name = extra;
     return { rule: 'openapi-structure', pointer: `${at}/${escapeToken(name)}`, message: `${where}: "${name}" is not allowed here` };
   }
   if (d.keyword === 'required' && typeof p['missingProperty'] === 'string') {
