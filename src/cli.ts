@@ -9,6 +9,8 @@ import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE } from './errors.js';
 import { describeError } from './cli/shared.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineValidate } from './cli/validate.js';
+import { defineDiff } from './cli/diff.js';
 import { defineGenerate } from './cli/generate.js';
 import type { Handler } from './cli/shared.js';
 
@@ -46,6 +48,8 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineValidate(program, run);
+defineDiff(program, run);
 defineGenerate(program, run);
 
 try {
