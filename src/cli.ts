@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineGenerate } from './cli/generate.js';
+import { defineGenerateFunctions } from './cli/generate-functions.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -52,6 +54,8 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+const generate = defineGenerate(program);
+defineGenerateFunctions(generate, run);
 
 try {
   await program.parseAsync(process.argv);
