@@ -1,10 +1,11 @@
 /**
  * The generator's schema normaliser, used for every function tool (same dialect handling as the OpenAPI spec).
- * TEMPORARY: identity until the generator branch (src/openapi/schema.ts normalizeSchema) is merged.
+ * TEMPORARY: only drops $schema/$id until the generator branch (src/openapi/schema.ts normalizeSchema) is merged.
  */
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { FunctionNote } from './strict-keywords.js';
 
 export function normalizeToolSchema(schema: JsonSchema, _opts: { tool?: string } = {}): { schema: JsonSchema; notes: FunctionNote[] } {
-  return { schema: structuredClone(schema), notes: [] };
+  const { $schema: _s, $id: _i, ...rest } = structuredClone(schema);
+  return { schema: rest, notes: [] };
 }
