@@ -5,3 +5,18 @@ export type { HttpTarget, StdioTarget, Target } from './mcp/target.js';
 export { connect, type ConnectOptions, type Connection } from './mcp/connect.js';
 export { listTools, listAllTools, readCatalog } from './mcp/introspect.js';
 export { parseConfigFile, selectServer } from './mcp/config-file.js';
+export {
+  buildFunctionTools,
+  MAX_FUNCTION_TOOLS,
+  type ChatFunctionTool,
+  type FunctionApi,
+  type FunctionDefinition,
+  type FunctionToolsOptions,
+  type FunctionToolsResult,
+  type ResponsesFunctionTool,
+} from './functions/build-tools.js';
+export { toStrictSchema, type StrictResult } from './functions/strict-schema.js';
+export type { FunctionNote } from './functions/strict-keywords.js';
+export { restoreArguments, toMcpCall, type McpCall } from './functions/route-call.js';
+export { formatToolResult, type ToolResultLike } from './functions/tool-result.js';
+export { buildResponsesMcpTool, type ResponsesMcpOptions, type ResponsesMcpTool } from './functions/responses-mcp.js';

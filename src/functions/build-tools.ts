@@ -44,13 +44,16 @@ export interface ResponsesFunctionTool extends FunctionDefinition {
   strict: boolean;
 }
 
-export interface FunctionToolsResult {
-  tools: Array<ChatFunctionTool | ResponsesFunctionTool>;
+export interface FunctionToolsResult<T = ChatFunctionTool | ResponsesFunctionTool> {
+  tools: T[];
   /** function name → MCP tool name: how a tool call is routed back. */
   nameMap: Record<string, string>;
   notes: FunctionNote[];
 }
 
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions & { api: 'chat' }): FunctionToolsResult<ChatFunctionTool>;
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions & { api: 'responses' }): FunctionToolsResult<ResponsesFunctionTool>;
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions): FunctionToolsResult;
 export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions): FunctionToolsResult {
   const selected = selectTools(catalog.tools, options);
   if (selected.length > MAX_FUNCTION_TOOLS) {

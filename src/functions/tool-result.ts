@@ -16,9 +16,13 @@ export interface ToolResultLike {
   content?: unknown;
   structuredContent?: unknown;
   isError?: unknown;
+  /** Protocol 2024-10-07 results carry `toolResult` instead of content. */
+  toolResult?: unknown;
+  [key: string]: unknown;
 }
 
 export function formatToolResult(result: ToolResultLike): string {
+  if (result.content === undefined && result.toolResult !== undefined) return JSON.stringify(result.toolResult);
   const items = (Array.isArray(result.content) ? result.content : []) as ContentItem[];
   const body =
     result.structuredContent !== undefined && result.isError !== true
