@@ -54,7 +54,7 @@ const program = new Command()
   });
 
 defineInspect(program, run);
-const generate = defineGenerate(program);
+const generate = defineGenerate(program, run);
 defineGenerateFunctions(generate, run);
 
 try {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { buildFunctionTools, type FunctionApi } from '../functions/build-tools.js';
 import type { FunctionNote } from '../functions/strict-keywords.js';
+import { formatNote } from '../openapi/notes.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { listTools } from '../mcp/introspect.js';
 import { describeTarget } from '../mcp/target.js';
@@ -53,6 +54,6 @@ async function writeNameMap(path: string, text: string, given: string): Promise<
 export function printNotes(notes: FunctionNote[], io: CommandIO): void {
   const info = notes.filter((n) => n.level === 'info');
   const shown = info.length <= 10 ? notes : notes.filter((n) => n.level !== 'info');
-  for (const n of shown) io.stderr(`${n.level}: ${n.tool ? `tool "${n.tool}": ` : ''}${n.message}\n`);
+  for (const n of shown) io.stderr(`${formatNote(n)}\n`);
   if (shown.length < notes.length) io.stderr(`(${info.length} info notes not shown)\n`);
 }

@@ -8,7 +8,7 @@ import { ProblemsFoundError } from '../errors.js';
 import type { CatalogTool, JsonSchema, ToolCatalog } from '../mcp/catalog.js';
 import { mapToolNames } from '../openapi/naming.js';
 import { normalizeToolSchema } from './normalize.js';
-import { selectTools } from './select-tools.js';
+import { selectTools } from '../openapi/select-tools.js';
 import type { FunctionNote } from './strict-keywords.js';
 import { toStrictSchema } from './strict-schema.js';
 
@@ -55,17 +55,16 @@ export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsO
 export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions & { api: 'responses' }): FunctionToolsResult<ResponsesFunctionTool>;
 export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions): FunctionToolsResult;
 export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions): FunctionToolsResult {
-  const selected = selectTools(catalog.tools, options);
+  const selection = selectTools(catalog.tools, { include: options.include, exclude: options.exclude });
+  const selected = selection.operations;
   if (selected.length > MAX_FUNCTION_TOOLS) {
     throw new ProblemsFoundError(
       `${selected.length} tools selected; OpenAI accepts at most ${MAX_FUNCTION_TOOLS} tools per request`,
       { hint: 'choose the tools with --include "pattern" and/or --exclude "pattern" (globs on tool names)' },
     );
   }
-  const notes: FunctionNote[] = [];
-  if (selected.length === 0) {
-    notes.push({ level: 'warning', code: 'no-tools', message: 'no tool selected: the server has none, or --include/--exclude matched none' });
-  }
+  const notes: FunctionNote[] = [...selection.notes];
+  if (selected.length === 0) notes.push({ level: 'warning', code: 'no-tools', message: 'the server has no tools' });
   const mapping = mapToolNames(selected.map((t) => t.name));
   notes.push(...mapping.notes.map((message): FunctionNote => ({ level: 'info', code: 'name-mapped', message })));
   const nameMap: Record<string, string> = {};

@@ -1,11 +1,5 @@
 /**
- * The generator's schema normaliser, used for every function tool (same dialect handling as the OpenAPI spec).
- * TEMPORARY: only drops $schema/$id until the generator branch (src/openapi/schema.ts normalizeSchema) is merged.
+ * The generator's schema normaliser, used for every function tool: same dialect handling (draft-07 →
+ * 2020-12, local refs into `$defs`, external refs replaced) as the OpenAPI spec.
  */
-import type { JsonSchema } from '../mcp/catalog.js';
-import type { FunctionNote } from './strict-keywords.js';
-
-export function normalizeToolSchema(schema: JsonSchema, _opts: { tool?: string } = {}): { schema: JsonSchema; notes: FunctionNote[] } {
-  const { $schema: _s, $id: _i, ...rest } = structuredClone(schema);
-  return { schema: rest, notes: [] };
-}
+export { normalizeSchema as normalizeToolSchema } from '../openapi/schema.js';

@@ -6,9 +6,11 @@
  */
 import { ConfigError, UsageError } from '../errors.js';
 import type { ToolCatalog } from '../mcp/catalog.js';
-import { selectTools, type ToolFilter } from './select-tools.js';
+import { selectTools } from '../openapi/select-tools.js';
 
-export interface ResponsesMcpOptions extends ToolFilter {
+export interface ResponsesMcpOptions {
+  include?: string[];
+  exclude?: string[];
   /** URL OpenAI uses to reach the server (public, https). */
   serverUrl: string;
   label: string;
@@ -34,7 +36,7 @@ export function buildResponsesMcpTool(catalog: ToolCatalog, options: ResponsesMc
       hint: 'use 1-64 letters, digits, "_" or "-", e.g. --label notes',
     });
   }
-  const tools = selectTools(catalog.tools, options);
+  const tools = selectTools(catalog.tools, { include: options.include, exclude: options.exclude }).operations;
   const readOnly = tools.filter((t) => t.annotations?.readOnlyHint === true).map((t) => t.name);
   const others = tools.filter((t) => t.annotations?.readOnlyHint !== true).map((t) => t.name);
   const block: ResponsesMcpTool = {

@@ -4,14 +4,10 @@
  * @see platform-facts.md "Strict mode" and https://platform.openai.com/docs/guides/structured-outputs#supported-schemas
  */
 import type { JsonSchema } from '../mcp/catalog.js';
+import type { SpecNote } from '../openapi/notes.js';
 
-/** Notes share the generator's SpecNote shape (src/openapi/build-spec.ts). */
-export interface FunctionNote {
-  tool?: string;
-  level: 'info' | 'warning' | 'error';
-  code: string;
-  message: string;
-}
+/** Notes are the generator's SpecNote (src/openapi/notes.ts): one format on stderr for every command. */
+export type FunctionNote = SpecNote;
 
 /** Strict-mode limits (Structured Outputs "Supported schemas"). */
 export const STRICT_LIMITS = { maxDepth: 10, maxProperties: 5000, maxEnumValues: 1000 } as const;

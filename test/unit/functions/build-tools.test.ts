@@ -53,8 +53,8 @@ describe('buildFunctionTools', () => {
     expect(names({ include: ['get_*'] })).toEqual(['get_a', 'get_b']);
     expect(names({ exclude: ['*_a'] })).toEqual(['get_b']);
     expect(names({ include: ['get_*', 'set_*'], exclude: ['get_b'] })).toEqual(['get_a', 'set_a']);
-    expect(buildFunctionTools(c, { api: 'chat', include: ['nope'] }).notes).toContainEqual(expect.objectContaining({ code: 'no-tools' }));
-    expect(() => buildFunctionTools(c, { api: 'chat', include: [''] })).toThrow(UsageError);
+    expect(buildFunctionTools(c, { api: 'chat', include: ['get_*', 'nope'] }).notes).toContainEqual(expect.objectContaining({ level: 'warning', code: 'pattern-unmatched' }));
+    expect(() => buildFunctionTools(c, { api: 'chat', include: ['nope'] })).toThrow(ProblemsFoundError);
   });
 
   it(`accepts ${MAX_FUNCTION_TOOLS} tools and refuses ${MAX_FUNCTION_TOOLS + 1}, naming the way out`, () => {
@@ -133,8 +133,8 @@ describe('buildResponsesMcpTool', () => {
       type: 'mcp',
       server_label: 'demo',
       server_url: 'https://mcp.example.com/mcp',
-      allowed_tools: ['read', 'write', 'unknown'],
-      require_approval: { never: { tool_names: ['read'] }, always: { tool_names: ['write', 'unknown'] } },
+      allowed_tools: ['read', 'unknown', 'write'],
+      require_approval: { never: { tool_names: ['read'] }, always: { tool_names: ['unknown', 'write'] } },
     });
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { buildFunctionTools, type FunctionApi } from '../../../src/functions/build-tools.js';
 import type { ToolCatalog } from '../../../src/mcp/catalog.js';
