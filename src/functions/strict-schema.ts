@@ -70,7 +70,8 @@ function convert(input: unknown, path: string[], ctx: Context): JsonSchema {
       out.anyOf = (Array.isArray(value) ? value : []).map((b, i) => convert(b, [...path, 'anyOf', String(i)], ctx));
     } else if (key === 'items') {
       if (Array.isArray(value)) note(ctx, path, 'error', 'strict-unrepresentable', 'tuple-form items cannot be represented');
-      else out.items = convert(value, [...path, 'items'], ctx);
+      else if (typeof value !== 'boolean') out.items = convert(value, [...path, 'items'], ctx);
+      // items: false / true only qualify prefixItems (reported) or mean "any items" (reported below)
     } else if (key === 'prefixItems') {
       note(ctx, path, 'error', 'strict-unrepresentable', 'prefixItems (tuples) cannot be represented');
     } else if (key in HINTED_KEYWORDS) {
@@ -87,7 +88,7 @@ function convert(input: unknown, path: string[], ctx: Context): JsonSchema {
   }
   if (hints.length) out.description = [out.description, ...hints].filter((s) => typeof s === 'string' && s !== '').join(' ');
   if (typesOf(out).includes('object')) closeObject(node, out, path, ctx);
-  if (typesOf(out).includes('array') && out.items === undefined) {
+  if (typesOf(out).includes('array') && out.items === undefined && node.prefixItems === undefined && !Array.isArray(node.items)) {
     note(ctx, path, 'error', 'strict-unrepresentable', 'an array without "items" (any items) cannot be represented');
   }
   return out;
