@@ -2,7 +2,7 @@
 import { buildResponsesMcpTool } from '../functions/responses-mcp.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { listTools } from '../mcp/introspect.js';
-import { describeTarget } from '../mcp/target.js';
+import { describeTarget, type Target } from '../mcp/target.js';
 import type { CommandIO } from './io.js';
 import { parseHeaders, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
@@ -14,11 +14,14 @@ export interface GenerateResponsesMcpOptions extends TargetOptions {
 }
 
 export async function generateResponsesMcpCommand(operands: string[], opts: GenerateResponsesMcpOptions, io: CommandIO): Promise<number> {
-  const headerNames = Object.keys(parseHeaders(opts.header));
+  const headers = parseHeaders(opts.header);
+  const headerNames = Object.keys(headers);
   // check --server-url and --label before connecting anywhere
   buildResponsesMcpTool({ server: { name: '', version: '' }, tools: [] }, { serverUrl: opts.serverUrl, label: opts.label });
   const noTarget = operands.length === 0 && opts.url === undefined && opts.config === undefined;
-  const target = await resolveTarget(noTarget ? { ...opts, url: opts.serverUrl } : opts, operands, io);
+  // --header is what OpenAI sends to --server-url; it is also used to list the tools when that goes over HTTP
+  const resolved = await resolveTarget({ ...opts, header: undefined, ...(noTarget ? { url: opts.serverUrl } : {}) }, operands, io);
+  const target: Target = resolved.kind === 'http' ? { ...resolved, headers: { ...resolved.headers, ...headers } } : resolved;
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
   const catalog = await listTools(target, { timeoutMs, baseEnv: io.env });

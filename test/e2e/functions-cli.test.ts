@@ -67,7 +67,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe.concurrent('generate functions', () => {
+describe('generate functions', () => {
   it('prints the Chat Completions tools of the demo server, byte for byte the golden file, and the name map on stderr', async () => {
     const r = await run(['generate', 'functions', '--api', 'chat', ...demo]);
     expect(r.code).toBe(0);
@@ -115,7 +115,7 @@ describe.concurrent('generate functions', () => {
   });
 });
 
-describe.concurrent('generate responses-mcp', () => {
+describe('generate responses-mcp', () => {
   it('prints the mcp block for the demo server with approvals from the annotations and header placeholders', async () => {
     const r = await run([
       'generate', 'responses-mcp', '--server-url', 'https://mcp.example.com/mcp', '--label', 'notes',
