@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFunctionTools, type FunctionApi } from '../../../src/functions/build-tools.js';
 import type { ToolCatalog } from '../../../src/mcp/catalog.js';
 import { OPERATION_ID_PATTERN } from '../../../src/openapi/naming.js';
+import { buildSpec } from '../../../src/openapi/build-spec.js';
 import { strictViolations } from './strict-check.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -55,5 +56,13 @@ describe('golden function tools', () => {
     expect(notes.filter((n) => n.tool?.startsWith('schedule_')).map((n) => n.code)).toEqual(
       expect.arrayContaining(['strict-allof-merged', 'strict-keyword-dropped', 'strict-keyword-hinted']),
     );
+  });
+
+  it.each(fixtures)('%s: function names are exactly the operationIds of the OpenAPI spec', (fixture) => {
+    const input = catalog(fixture);
+    const { operations } = buildSpec(input, { serverUrl: 'https://api.example.com', profile: 'generic' });
+    const { nameMap } = buildFunctionTools(input, { api: 'chat' });
+    const fromSpec = Object.fromEntries(operations.filter((o) => o.kind === 'tool').map((o) => [o.operationId, o.toolName]));
+    expect(nameMap).toEqual(fromSpec);
   });
 });
