@@ -12,6 +12,7 @@ import { defineInspect } from './cli/inspect.js';
 import { defineValidate } from './cli/validate.js';
 import { defineDiff } from './cli/diff.js';
 import { defineGenerate } from './cli/generate.js';
+import { defineGenerateFunctions } from './cli/generate-functions.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -50,7 +51,8 @@ const program = new Command()
 defineInspect(program, run);
 defineValidate(program, run);
 defineDiff(program, run);
-defineGenerate(program, run);
+const generate = defineGenerate(program, run);
+defineGenerateFunctions(generate, run);
 
 try {
   await program.parseAsync(process.argv);
