@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineServe } from './cli/serve.js';
+import { defineCall } from './cli/call.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -52,6 +54,8 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineServe(program, run);
+defineCall(program, run);
 
 try {
   await program.parseAsync(process.argv);

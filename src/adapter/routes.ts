@@ -13,6 +13,8 @@ export interface OperationBindingLike {
   toolName?: string;
   operationId: string;
   path: string;
+  /** For the generic operation: the tools it reaches (the spec's `x-mcp-tools`). */
+  tools?: readonly string[];
 }
 
 export interface ToolEntry {
@@ -32,7 +34,7 @@ export interface Route {
 export interface RouteTable {
   /** Request path (e.g. '/tools/get_forecast') → route. */
   byPath: Map<string, Route>;
-  /** Original MCP tool name → entry (for the generic operation and `call`). */
+  /** Original MCP tool name → entry, for every tool some operation reaches (the generic one included). */
   byTool: Map<string, ToolEntry>;
   /** Schemas that ajv could not compile: their arguments go unchecked (logged at start). */
   compileErrors: { tool: string; message: string }[];
@@ -50,7 +52,13 @@ export function buildRouteTable(
 ): RouteTable {
   const compileErrors: RouteTable['compileErrors'] = [];
   const byTool = new Map<string, ToolEntry>();
+  const reachable = new Set<string>();
+  for (const op of operations) {
+    if (op.kind === 'tool' && op.toolName !== undefined) reachable.add(op.toolName);
+    else for (const name of op.tools ?? []) reachable.add(name);
+  }
   for (const tool of catalog.tools) {
+    if (!reachable.has(tool.name)) continue;
     const input = compile(schemaOf(tool.inputSchema, tool.name));
     if (input.compileError) compileErrors.push({ tool: tool.name, message: input.compileError });
     const entry: ToolEntry = { tool, validateInput: input.validate };
