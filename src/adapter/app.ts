@@ -97,7 +97,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
   if (options.cors?.length) app.use(corsMiddleware(options.cors, options.auth));
 
   // The hot path first: fewer layers to walk per call.
-  app.all('/tools/:operationId', (req: Request, res: Response) => {
+  // A RegExp, not '/tools/:id': the handler reads the raw path, so nothing is decoded (%2F stays %2F).
+  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => {
     void handleCall(req, res);
   });
 

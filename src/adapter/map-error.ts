@@ -62,7 +62,7 @@ export function mapCallError(error: unknown, tool: string, callTimeoutMs: number
 
 /** McpError messages start with "MCP error -32602: "; the model does not need the code twice. */
 function stripPrefix(message: string): string {
-  return message.replace(/^MCP error -?\d+:\s*/, '');
+  return message.replace(/^(?:MCP error -?\d+:\s*)+/, '');
 }
 
 function isNotConnected(error: unknown): boolean {
