@@ -51,15 +51,40 @@ export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RES
   }
   const structured = result.structuredContent;
   if (structured !== undefined && structured !== null && typeof structured === 'object' && !Array.isArray(structured)) {
-    const json = JSON.stringify(structured);
-    if (json.length <= maxChars) return { status: 200, body: structured, json };
-    const body = errorBody(
+    let body = structured;
+    let json = JSON.stringify(structured);
+    if (json.includes('"data":"') || json.includes('"blob":"')) {
+      body = omitBinary(structured, 0) as object;
+      json = JSON.stringify(body);
+    }
+    if (json.length <= maxChars) return { status: 200, body, json };
+    const tooLarge = errorBody(
       'response_too_large',
       `the tool answered ${json.length} characters of structured content, over the limit of ${maxChars}; ask for less (a narrower query or a smaller page)`,
     );
-    return { status: 502, body, json: JSON.stringify(body) };
+    return { status: 502, body: tooLarge, json: JSON.stringify(tooLarge) };
   }
   return fitText(joinText(items), describeContent(items), maxChars);
+}
+
+/**
+ * Structured content may embed content blocks with base64 payloads (`{type: 'image', data, mimeType}`,
+ * `{uri, blob}`): their payload string is replaced by a short description, so the body keeps its schema
+ * (still a string) but never carries a blob. Returns a copy; the input is not changed.
+ */
+export function omitBinary(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => omitBinary(v, depth + 1));
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const mime = typeof obj.mimeType === 'string' ? obj.mimeType : 'binary';
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (typeof v === 'string' && ((key === 'data' && (obj.type === 'image' || obj.type === 'audio')) || (key === 'blob' && typeof obj.uri === 'string'))) {
+      out[key] = `[${mime}, ${base64Size(v)} bytes of base64 data omitted by mcp-actions]`;
+    } else out[key] = omitBinary(v, depth + 1);
+  }
+  return out;
 }
 
 /** Joins the text items of a result (the `result` string). */

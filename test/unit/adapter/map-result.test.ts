@@ -83,6 +83,19 @@ describe('mapToolResult', () => {
     expect((mapped.body as { error: { type: string } }).error.type).toBe('response_too_large');
   });
 
+  it('replaces base64 payloads inside structured content by a description', () => {
+    const structured = { content: [{ type: 'image', data: png, mimeType: 'image/png' }], file: { uri: 'f://x', blob: png }, note: { data: 'kept' } };
+    const mapped = mapToolResult({ content: [], structuredContent: structured });
+    expect(mapped.status).toBe(200);
+    expect(mapped.body).toEqual({
+      content: [{ type: 'image', data: '[image/png, 1234 bytes of base64 data omitted by mcp-actions]', mimeType: 'image/png' }],
+      file: { uri: 'f://x', blob: '[binary, 1234 bytes of base64 data omitted by mcp-actions]' },
+      note: { data: 'kept' },
+    });
+    expect(mapped.json).not.toContain(png);
+    expect(structured.content[0]!.data).toBe(png);
+  });
+
   it('computes base64 sizes', () => {
     for (const n of [0, 1, 2, 3, 4, 5, 100]) expect(base64Size(Buffer.alloc(n).toString('base64'))).toBe(n);
   });
