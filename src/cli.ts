@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineGenerate } from './cli/generate.js';
 import { defineServe } from './cli/serve.js';
 import { defineCall } from './cli/call.js';
 import type { Handler } from './cli/shared.js';
@@ -54,6 +55,7 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineGenerate(program, run);
 defineServe(program, run);
 defineCall(program, run);
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addTargetOptions, collect, type Runner } from './shared.js';
-import { addSpecFlags, specShapeFromFlags, type SpecFlags } from './spec-flags.js';
+import { addSpecOptions } from './generate.js';
 
 export function defineServe(program: Command, run: Runner): void {
   const cmd = program
@@ -12,7 +12,7 @@ export function defineServe(program: Command, run: Runner): void {
     )
     .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
     .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
-    .option('--public-url <url>', 'the public https URL ChatGPT calls (the spec\'s servers entry)')
+    .option('--public-url <url>', 'the public https URL ChatGPT calls (the spec\'s servers entry; same as --server-url)')
     .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)')
     .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
     .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default)', collect)
@@ -21,7 +21,7 @@ export function defineServe(program: Command, run: Runner): void {
     .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
     .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
     .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info');
-  addSpecFlags(cmd);
+  addSpecOptions(cmd);
   addTargetOptions(cmd).addHelpText(
     'after',
     `
@@ -31,14 +31,14 @@ Examples:
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
   $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0`,
   );
-  cmd.action((server: string[], opts: SpecFlags & Record<string, unknown>) =>
+  cmd.action((server: string[], opts) =>
     run(async (io) => {
       const { serveCommand } = await import('../commands/serve.js');
       const stop = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      return serveCommand(server, { ...opts, noAuth: opts.auth === false, spec: specShapeFromFlags(opts), base: opts.base }, io, { stop });
+      return serveCommand(server, opts, io, { stop });
     }),
   );
 }

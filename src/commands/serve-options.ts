@@ -1,12 +1,9 @@
 /**
- * Option parsing shared by `serve` and `call`: numbers with their defaults, the inbound auth secret from the
- * environment, and the --base template.
+ * Option parsing shared by `serve` and `call`: numbers with their defaults, and the inbound auth secret from
+ * the environment.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { AdapterAuth } from '../adapter/auth.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { AuthOptions } from '../openapi/build-spec.js';
 
 export const DEFAULT_API_KEY_ENV = 'MCP_ACTIONS_API_KEY';
@@ -48,25 +45,4 @@ export function resolveInboundAuth(auth: AuthOptions | undefined, envVar: string
   }
   if (type === 'api-key') return { type, header: auth?.apiKeyHeader ?? 'X-API-Key', secret };
   return { type, secret };
-}
-
-/** Reads the --base template (YAML or JSON). */
-export async function loadBase(path: string | undefined, cwd: string): Promise<Record<string, unknown> | undefined> {
-  if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read --base ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { hint: 'check the path', cause: error });
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`--base ${path} is not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`, { hint: 'fix the file', cause: error });
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError(`--base ${path} must hold an object (e.g. info and servers)`, { hint: 'see templates/' });
-  }
-  return data as Record<string, unknown>;
 }

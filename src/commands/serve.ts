@@ -11,17 +11,18 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
-import type { SpecOptions } from '../openapi/build-spec.js';
 import type { CommandIO } from './io.js';
-import { loadBase, parseIntFlag, resolveInboundAuth } from './serve-options.js';
+import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
+import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'> {
   port?: string;
   host?: string;
+  /** The spec's server URL (alias of the spec flag --server-url). */
   publicUrl?: string;
-  /** --no-auth was given: allow a non-loopback bind without auth. */
-  noAuth?: boolean;
+  /** A scheme name, or false for --no-auth (allow a non-loopback bind without auth). */
+  auth?: string | boolean;
   apiKeyEnv?: string;
   cors?: string[];
   callTimeout?: string;
@@ -29,9 +30,6 @@ export interface ServeOptions extends TargetOptions {
   maxBody?: string;
   logArgs?: boolean;
   logLevel?: string;
-  /** The spec-shaping flags (shared with `generate openapi`). */
-  spec: Omit<SpecOptions, 'serverUrl' | 'base'>;
-  base?: string;
 }
 
 export interface ServeControl {
@@ -47,17 +45,21 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const callTimeoutMs = parseIntFlag(opts.callTimeout, '--call-timeout', DEFAULT_CALL_TIMEOUT_MS);
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
-  if (opts.noAuth && opts.spec.auth && opts.spec.auth.type !== 'none') {
-    throw new UsageError(`--no-auth contradicts --auth ${opts.spec.auth.type}`, { hint: 'give one of them' });
+  const noAuth = opts.auth === false;
+  if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
+    throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
   }
-  const auth = resolveInboundAuth(opts.spec.auth, opts.apiKeyEnv, io.env);
-  checkBindSafety(host, auth.type, opts.noAuth === true);
+  const publicUrl = opts.publicUrl ?? opts.serverUrl;
+  // The spec flags are parsed exactly as `generate openapi` parses them (one parser, one spec).
+  const parsed = parseSpecFlags({ ...opts, auth: typeof opts.auth === 'string' ? opts.auth : undefined, serverUrl: publicUrl ?? 'http://127.0.0.1' });
+  const auth = resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
+  checkBindSafety(host, auth.type, noAuth);
   const target = await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
-  const base = await loadBase(opts.base, io.cwd);
+  const base = await loadTemplate(opts.template, io.cwd);
 
-  let specOptions = { ...opts.spec, ...(base ? { base } : {}), serverUrl: opts.publicUrl ?? '' };
-  if (!opts.publicUrl) {
+  let specOptions = { ...parsed, ...(base ? { base } : {}), serverUrl: publicUrl ?? '' };
+  if (!publicUrl) {
     io.stderr(
       'warning: no --public-url: the spec lists this machine\'s local address, which ChatGPT cannot import or call; expose the adapter (e.g. a tunnel) and pass --public-url https://…\n',
     );
@@ -88,11 +90,11 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
     listening = await listen(adapter.app, port, host);
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-    if (!opts.publicUrl) adapter.republish({ serverUrl: localUrl });
+    if (!publicUrl) adapter.republish({ serverUrl: localUrl });
     const { server } = upstream.catalog;
     io.stderr(
       `serving ${upstream.catalog.tools.length} tools of ${server.name} ${server.version} at ${listening.url}\n` +
-        `  spec: ${opts.publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n`,
+        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n`,
     );
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
