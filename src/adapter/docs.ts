@@ -44,6 +44,7 @@ const INIT = `window.onload = function () {
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'BaseLayout',
+    validatorUrl: null,
   });
 };
 `;
