@@ -13,6 +13,8 @@ import { defineValidate } from './cli/validate.js';
 import { defineDiff } from './cli/diff.js';
 import { defineGenerate } from './cli/generate.js';
 import { defineGenerateFunctions } from './cli/generate-functions.js';
+import { defineServe } from './cli/serve.js';
+import { defineCall } from './cli/call.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -53,6 +55,8 @@ defineValidate(program, run);
 defineDiff(program, run);
 const generate = defineGenerate(program, run);
 defineGenerateFunctions(generate, run);
+defineServe(program, run);
+defineCall(program, run);
 
 try {
   await program.parseAsync(process.argv);
