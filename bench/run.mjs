@@ -6,7 +6,7 @@
  * bench/results.json. See README "Benchmark" for how to read it.
  *
  * Options: --quick (0.5 s per phase, one round, direct + reference only, no generator timings; for the smoke
- * test; also BENCH_QUICK=1) · --seconds S (per phase, default 2) · --rounds R (default 3; the best round of
+ * test; also BENCH_QUICK=1) · --seconds S (per phase, default 1.5) · --rounds R (default 4; the best round of
  * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --strict (exit 1 on FAIL).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -33,8 +33,8 @@ const { values: opts } = parseArgs({
   },
 });
 const quick = opts.quick;
-const seconds = Number(opts.seconds ?? (quick ? 0.5 : 2));
-const rounds = Number(opts.rounds ?? (quick ? 1 : 3));
+const seconds = Number(opts.seconds ?? (quick ? 0.5 : 1.5));
+const rounds = Number(opts.rounds ?? (quick ? 1 : 4));
 const warmSeconds = quick ? 0.3 : 1;
 const concurrency = Number(opts.concurrency);
 const ALL = ['direct', 'reference', 'adapter', 'supergateway', 'mcp-proxy'];
@@ -127,10 +127,14 @@ try {
         await runLoad(front.call, { concurrency, seconds: warmSeconds });
         await runLoad(front.call, { concurrency: 1, seconds: warmSeconds / 4 });
       }
-      results[name].sequential = best(results[name].sequential, await phase(front, 1, seconds));
-      results[name].concurrent = best(results[name].concurrent, await phase(front, concurrency, seconds));
-      const r = results[name];
-      log(`  round ${round + 1} ${name}: ${Math.round(r.concurrent.perSecond)} calls/s at ${concurrency}, p50 ${r.sequential.p50Ms.toFixed(3)} ms sequential`);
+      const sequential = await phase(front, 1, seconds);
+      const concurrent = await phase(front, concurrency, seconds);
+      results[name].sequential = best(results[name].sequential, sequential);
+      results[name].concurrent = best(results[name].concurrent, concurrent);
+      log(
+        `  round ${round + 1} ${name.padEnd(12)} ${String(Math.round(concurrent.perSecond)).padStart(6)} calls/s at ${concurrency}, ` +
+          `p50 ${sequential.p50Ms.toFixed(3)} ms sequential, ${Math.round(concurrent.frontCpuUs)} µs front CPU/call`,
+      );
     }
   }
   for (const name of active) {

@@ -3,9 +3,9 @@
  * returns a caller plus the means to measure it: `frontCpuMs()` (the front process only), `childCpuMs()` (every
  * process the front started, i.e. the stdio server), `peakRssMb()` (the front's VmHWM) and `stop()`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasCommand } from './generator.mjs';
 import { connectDirect, connectMcpHttp, connectRest } from './clients.mjs';
 import { descendants, freePort, peakRssMb, readStat, spawnNode, stopTree, waitForOutput, waitForPort } from './procs.mjs';
 
@@ -37,19 +37,18 @@ function measured(proc, caller, records) {
 
 /** True when the built CLI has a `serve` command (the adapter has landed). */
 export function adapterAvailable(root) {
-  const cli = join(root, 'dist', 'cli.js');
-  if (!existsSync(cli)) return false;
-  return spawnSync(process.execPath, [cli, 'serve', '--help'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+  return hasCommand(join(root, 'dist', 'cli.js'), ['serve']);
 }
 
 /**
- * @param {{ root: string, everything: string, concurrency: number, records: object[] }} ctx
- *   records collects every process started, so the caller can prove none is left.
+ * @param {{ root: string, everything: string, concurrency: number, records: object[], nodeArgs?: string[] }} ctx
+ *   records collects every process started, so the caller can prove none is left; nodeArgs go to each HTTP
+ *   front's node (e.g. --cpu-prof).
  */
-export function defineFronts({ root, everything, concurrency, records }) {
+export function defineFronts({ root, everything, concurrency, records, nodeArgs = [] }) {
   const upstream = [process.execPath, everything, 'stdio'];
   const startHttp = async (script, args, url) => {
-    const proc = spawnNode(script, args);
+    const proc = spawnNode(script, args, { nodeArgs });
     try {
       const port = await url(proc);
       return { proc, port };

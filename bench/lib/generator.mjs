@@ -25,9 +25,14 @@ function timeSpawn(args, cwd) {
   return ms;
 }
 
-/** True when `mcp-actions <words…> --help` exits 0, i.e. the command exists in the build. */
-function hasCommand(cli, words) {
-  return spawnSync(process.execPath, [cli, ...words, '--help'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+/**
+ * True when the built CLI has the command `words` (e.g. ['generate', 'openapi']): its help starts with
+ * "Usage: mcp-actions generate openapi" (commander prints the root help for an unknown command).
+ */
+export function hasCommand(cli, words) {
+  if (!existsSync(cli)) return false;
+  const result = spawnSync(process.execPath, [cli, ...words, '--help'], { encoding: 'utf8', timeout: 20_000 });
+  return result.status === 0 && result.stdout.startsWith(`Usage: mcp-actions ${words.join(' ')} `);
 }
 
 /** A deterministic catalog of n tools whose input schemas use `$defs` and `$ref`, like real servers do. */
@@ -126,7 +131,7 @@ export async function timeGenerator({ root, everything, spawns }) {
   });
 
   await attempt('generateOpenapi', async () => {
-    if (!existsSync(cli) || !hasCommand(cli, ['generate', 'openapi'])) return { skipped: '`generate openapi` not available yet' };
+    if (!hasCommand(cli, ['generate', 'openapi'])) return { skipped: '`generate openapi` not available yet' };
     const args = [cli, 'generate', 'openapi', '--server-url', 'https://api.example.com', '--', process.execPath, everything, 'stdio'];
     const runs = [];
     for (let i = 0; i < 3; i++) runs.push(timeSpawn(args, root));
@@ -135,7 +140,7 @@ export async function timeGenerator({ root, everything, spawns }) {
 
   await attempt('validate30', async () => {
     if (typeof lib.buildSpec !== 'function') return { skipped: 'needs buildSpec to make the spec' };
-    if (!existsSync(cli) || !hasCommand(cli, ['validate'])) return { skipped: '`validate` not available yet' };
+    if (!hasCommand(cli, ['validate'])) return { skipped: '`validate` not available yet' };
     const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-bench-'));
     try {
       const file = join(dir, 'spec.json');

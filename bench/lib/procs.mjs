@@ -95,8 +95,8 @@ export async function waitForPort(port, timeoutMs, isDead) {
  * Spawns `node script …args` (the PID is the node process itself, never a shell), drains its output and keeps
  * a tail of it for error messages. `onOutput(text)` sees everything written, e.g. to find a printed URL.
  */
-export function spawnNode(script, args, { env, onOutput } = {}) {
-  const child = spawn(process.execPath, [script, ...args], {
+export function spawnNode(script, args, { env, onOutput, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,12 @@
 const fmt = (value, digits = 0) =>
   value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** The first line of text, cut to max characters. */
+const oneLine = (text, max) => {
+  const line = String(text).split('\n')[0];
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
 function pad(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows
@@ -19,9 +25,11 @@ export function formatScenarios(scenarios) {
   const rows = [
     ['scenario', 'seq/s', 'p50 ms', 'p99 ms', '32×/s', 'p50@32', 'p99@32', 'front µs/call', 'child µs/call', 'client µs/call', 'peak RSS MB', 'errors'],
   ];
+  const notes = [];
   for (const [name, s] of Object.entries(scenarios)) {
     if (s.skipped || s.error) {
-      rows.push([name, s.skipped ? `skipped: ${s.skipped}` : `error: ${s.error.split('\n')[0]}`, '', '', '', '', '', '', '', '', '', '']);
+      rows.push([name, ...Array(11).fill('–')]);
+      notes.push(`${name}: ${s.skipped ? `skipped, ${s.skipped}` : `failed, ${oneLine(s.error, 200)}`}`);
       continue;
     }
     rows.push([
@@ -38,8 +46,10 @@ export function formatScenarios(scenarios) {
       s.peakRssMb === undefined ? '–' : fmt(s.peakRssMb, 1),
       String(s.sequential.errors + s.concurrent.errors),
     ]);
+    const firstError = s.sequential.firstError ?? s.concurrent.firstError;
+    if (firstError) notes.push(`${name}: first error: ${oneLine(firstError, 200)}`);
   }
-  return pad(rows);
+  return [pad(rows), ...notes].join('\n');
 }
 
 const ok = (s) => s && !s.skipped && !s.error;
@@ -78,6 +88,12 @@ export function computeChecks(scenarios, gen) {
     check('mcp-actions --version cold start (median)', 'ms', '<=', 150, gen.coldStart?.ms, gen.coldStart?.skipped ?? gen.coldStart?.error),
     check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
   ];
+  const baseline = (c, g) => {
+    if (g?.baselineMs !== undefined && c.status !== 'SKIP') c.note = `node -e 0 alone: ${fmt(g.baselineMs, 1)} ms`;
+  };
+  baseline(checks[6], gen.coldStart);
+  baseline(checks[7], gen.validate30);
+  if (gen.buildSpec?.warmMs !== undefined && checks[5].status !== 'SKIP') checks[5].note = `warm: ${fmt(gen.buildSpec.warmMs, 1)} ms`;
   const info = (name, unit, value, note) => ({ name, unit, op: 'info', value, status: value === undefined ? 'SKIP' : 'INFO', note });
   checks.push(
     info('generate openapi on server-everything, end to end (median)', 'ms', gen.generateOpenapi?.ms, gen.generateOpenapi?.skipped ?? gen.generateOpenapi?.error),
@@ -95,7 +111,7 @@ export function formatChecks(checks) {
     const digits = c.unit === '×' ? 2 : c.unit === 'ms' && (c.value ?? 99) < 10 ? 3 : 1;
     const measured = c.value === undefined ? '–' : `${fmt(c.value, digits)} ${c.unit}`;
     const limit = c.op === 'info' ? '' : `${c.op === '>=' ? '≥' : '≤'} ${c.limit} ${c.unit}`;
-    rows.push([c.name, measured, limit, c.note && c.status !== 'PASS' && c.status !== 'FAIL' ? `${c.status} (${c.note.split('\n')[0]})` : c.status]);
+    rows.push([c.name, measured, limit, c.note ? `${c.status} (${oneLine(c.note, 70)})` : c.status]);
   }
   return pad(rows);
 }
