@@ -43,10 +43,15 @@ const fronts = defineFronts({
 if (!(name in fronts) || name === 'direct') throw new Error(`cannot profile "${name}"`);
 const front = await fronts[name]();
 let load;
+const window = { start: 0, end: Infinity };
 try {
   await runLoad(front.call, { concurrency, seconds: 1 });
   const cpu0 = front.frontCpuMs();
+  // V8's profile clock and process.hrtime are both CLOCK_MONOTONIC in µs: only samples taken while the
+  // measured load ran are summarised (no start-up, no warm-up, no shutdown).
+  window.start = Number(process.hrtime.bigint() / 1000n);
   load = await runLoad(front.call, { concurrency, seconds: Number(opts.seconds) });
+  window.end = Number(process.hrtime.bigint() / 1000n);
   const cpuUs = ((front.frontCpuMs() - cpu0) * 1000) / load.calls;
   process.stdout.write(
     `${name}: ${Math.round(load.perSecond)} calls/s with ${concurrency} caller(s), ${Math.round(cpuUs)} µs front CPU/call ` +
@@ -60,7 +65,7 @@ if (files.length === 0) {
   process.stderr.write(`no profile written in ${dir}: the front did not exit normally on SIGTERM\n`);
   process.exit(1);
 }
-summarize(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')), Number(opts.top));
+summarize(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')), Number(opts.top), window, load.calls);
 process.stdout.write(`profile: ${relative(process.cwd(), join(dir, files[0]))}\n`);
 
 /** Which package or project file a frame belongs to. */
@@ -76,7 +81,7 @@ function categoryOf(url) {
   return relative(root, path);
 }
 
-function summarize(profile, top) {
+function summarize(profile, top, window, calls) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -84,7 +89,15 @@ function summarize(profile, top) {
   const idle = new Set(['(idle)', '(program)', '(garbage collector)']);
   let total = 0;
   const ticks = new Map();
-  profile.samples.forEach((id, i) => ticks.set(id, (ticks.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let t = profile.startTime;
+  let kept = 0;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < window.start || t > window.end) return;
+    kept++;
+    ticks.set(id, (ticks.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
+  });
+  if (kept === 0) throw new Error('no profile sample falls in the measured window (clock mismatch?)');
   /** categories on the path from the root, cached per node */
   const pathCats = new Map();
   const catsOf = (id) => {
@@ -113,7 +126,10 @@ function summarize(profile, top) {
     for (const cat of catsOf(id)) inclusive.set(cat, (inclusive.get(cat) ?? 0) + us);
   }
   const pct = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-  process.stdout.write(`\nbusy ${(total / 1000).toFixed(0)} ms (idle ${(idleUs / 1000).toFixed(0)} ms), GC ${pct(gc)}\n`);
+  process.stdout.write(
+    `\nmeasured window: busy ${(total / 1000).toFixed(0)} ms of the main thread (idle ${(idleUs / 1000).toFixed(0)} ms), ` +
+      `${(total / calls).toFixed(1)} µs per call, GC ${pct(gc)}\n`,
+  );
   process.stdout.write(`\nself time, top ${top} functions:\n`);
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${key}\n`);
   process.stdout.write('\ninclusive time by package / file (a sample counts once per package on its stack):\n');
