@@ -6,8 +6,10 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
-import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
+import { EXIT_FAILURE } from './errors.js';
+import { describeError } from './cli/shared.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineGenerate } from './cli/generate.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -29,15 +31,7 @@ async function run(handler: Handler): Promise<void> {
 }
 
 function reportError(error: unknown): number {
-  if (error instanceof McpActionsError) {
-    process.stderr.write(`mcp-actions: ${formatError(error)}\n`);
-    return error.exitCode;
-  }
-  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(
-    `mcp-actions: unexpected error, please report it at https://github.com/mcp-actions/mcp-actions/issues\n${stack}\n`,
-  );
-  return EXIT_FAILURE;
+  return describeError(error, (text) => process.stderr.write(text));
 }
 
 const program = new Command()
@@ -52,6 +46,7 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineGenerate(program, run);
 
 try {
   await program.parseAsync(process.argv);

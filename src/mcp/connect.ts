@@ -114,12 +114,24 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
   };
 }
 
-function closer(client: Client): () => Promise<void> {
+/** close() for a connection: runs once, never throws; `before` (best effort) runs first. */
+function closer(client: Client, before?: () => Promise<unknown>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
-    closing ??= client.close().catch(() => undefined);
+    closing ??= (async () => {
+      await before?.().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    })();
     return closing;
   };
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }
 
 function classifyStdioError(
@@ -186,6 +198,11 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
       await close();
       throw error;
     }
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+      // Be polite to stateful servers: end the session (DELETE) before dropping the connection.
+      const ending = closer(client, () => withTimeout(transport.terminateSession(), Math.min(timeout, 2000)));
+      return { client, target, transport: kind, stderrTail: () => [], close: ending };
+    }
     return { client, target, transport: kind, stderrTail: () => [], close };
   };
   if (target.transport === 'sse') return attempt('sse').catch((e) => Promise.reject(classifyHttpError(e, target, timeout)));
@@ -226,8 +243,12 @@ function classifyHttpError(error: unknown, target: HttpTarget, timeout: number):
   const url = target.url;
   const status = httpStatus(error);
   if (status === 401 || status === 403) {
-    return new McpConnectionError('auth', `${status} from ${url}: the server wants credentials`, {
-      hint: 'pass them with --header "Authorization: Bearer <token>" (or the header the server expects)',
+    const sent = Object.keys(target.headers).some((h) => h.toLowerCase() === 'authorization');
+    const what = status === 401 ? 'the server wants credentials' : 'the server refused access';
+    return new McpConnectionError('auth', `${status} from ${url}: ${what}`, {
+      hint: sent
+        ? 'check the token given with --header "Authorization: Bearer …" (or the header the server expects)'
+        : 'pass a token with --header "Authorization: Bearer <token>" (or the header the server expects)',
       cause: error,
     });
   }
@@ -256,7 +277,13 @@ function classifyHttpError(error: unknown, target: HttpTarget, timeout: number):
       cause: error,
     });
   }
-  const detail = status ? `HTTP ${status}` : firstLine(messageOf(error));
+  const message = messageOf(error);
+  const contentType = /(?:unexpected|invalid) content type[:,]? *"?([\w.+-]+\/[\w.+-]+)?/i.exec(message);
+  const detail = contentType
+    ? `it answered ${contentType[1] === 'text/html' ? 'with an HTML page' : `with ${contentType[1] ?? 'a wrong content type'}`}, not MCP`
+    : status
+      ? `HTTP ${status}`
+      : firstLine(message);
   return new McpConnectionError('protocol', `${url} does not look like an MCP server (${detail})`, {
     hint: 'check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',
     cause: error,

@@ -1,0 +1,62 @@
+/**
+ * SETUP.md and privacy-policy.md of the GPT bundle: what to paste where in the GPT builder (schema,
+ * authentication type and header name or OAuth URLs, privacy policy URL). Pure.
+ * @see platform-facts.md "Auth: None | API key (Basic, Bearer, Custom header) | OAuth"
+ */
+import type { ToolCatalog } from '../mcp/catalog.js';
+import type { BuildResult } from './build-spec.js';
+import { renderTemplate } from './render-template.js';
+import { DEFAULT_API_KEY_HEADER, type AuthOptions } from './security.js';
+
+/** The "Authentication" dialog of the GPT builder, filled in for `auth`. */
+export function authSetupText(auth: AuthOptions): string {
+  switch (auth.type) {
+    case 'none':
+      return '- Authentication: **None**.';
+    case 'api-key':
+      return [
+        '- Authentication: **API Key**, Auth Type **Custom**.',
+        `- Custom Header Name: \`${auth.apiKeyHeader ?? DEFAULT_API_KEY_HEADER}\``,
+        '- API Key: the key your adapter expects (for `mcp-actions serve`, the key it was started with).',
+      ].join('\n');
+    case 'bearer':
+      return '- Authentication: **API Key**, Auth Type **Bearer**.\n- API Key: the token your adapter expects (sent as `Authorization: Bearer <token>`).';
+    case 'basic':
+      return '- Authentication: **API Key**, Auth Type **Basic**.\n- API Key: `user:password` encoded in base64 (e.g. `printf user:password | base64`).';
+    case 'oauth':
+      return [
+        '- Authentication: **OAuth**.',
+        '- Client ID and Client Secret: from your OAuth provider.',
+        `- Authorization URL: \`${auth.oauth?.authorizationUrl ?? ''}\``,
+        `- Token URL: \`${auth.oauth?.tokenUrl ?? ''}\``,
+        `- Scope: \`${(auth.oauth?.scopes ?? []).join(' ')}\``,
+        '- Token Exchange Method: Default (POST request).',
+        '- After saving, copy the callback URL the builder shows (`https://chatgpt.com/aip/g-…/oauth/callback`) into your OAuth app\'s allowed redirect URLs.',
+        '- The OAuth URLs must be on the same domain as the server URL (Google, Microsoft and Adobe excepted).',
+      ].join('\n');
+  }
+}
+
+export interface BundleValues {
+  privacyUrl?: string;
+}
+
+/** The placeholder values SETUP.md and privacy-policy.md templates can use. */
+export function bundleValues(catalog: ToolCatalog, build: BuildResult, auth: AuthOptions, extra: BundleValues = {}): Record<string, string> {
+  const serverUrl = build.spec.servers?.[0]?.url ?? '';
+  const consequential = build.operations.filter((o) => build.spec.paths?.[o.path]?.post?.['x-openai-isConsequential'] === true);
+  return {
+    title: catalog.server.title ?? catalog.server.name,
+    server_name: catalog.server.name,
+    server_url: serverUrl,
+    host: serverUrl.replace(/^https?:\/\//, '').split('/')[0] ?? '',
+    operation_count: String(build.operations.length),
+    consequential_operations: consequential.length ? consequential.map((o) => `\`${o.operationId}\``).join(', ') : '(none)',
+    auth_setup: authSetupText(auth).split('\n').map((line) => `   ${line}`).join('\n'),
+    privacy_url: extra.privacyUrl ?? 'the public URL where you publish privacy-policy.md (required for GPTs shared publicly)',
+  };
+}
+
+export function renderBundleText(template: string, values: Record<string, string>): string {
+  return renderTemplate(template, values);
+}

@@ -1,0 +1,94 @@
+/**
+ * Hoisting: each schema's local `$defs` move into `components.schemas` under stable, collision-free
+ * names; a definition identical in several tools (same name, same content, same referenced
+ * definitions, as Pydantic emits them) is emitted once and shared.
+ * @see https://spec.openapis.org/oas/v3.1.0#components-object (key pattern ^[a-zA-Z0-9.\-_]+$)
+ */
+import type { JsonSchema } from '../mcp/catalog.js';
+import { safeSchemaName } from './refs.js';
+import { forEachSubschema, isObject, stableStringify, transformSchema, type SchemaNode } from './walk.js';
+
+const LOCAL = '#/$defs/';
+export const COMPONENT_PREFIX = '#/components/schemas/';
+
+/** One normalised schema with its own `$defs` (a tool's input or output schema). */
+export interface HoistUnit {
+  schema: JsonSchema;
+}
+
+export interface HoistResult {
+  /** The unit schemas without `$defs`, refs pointing into components. Same order as the input. */
+  schemas: JsonSchema[];
+  /** New component schemas, sorted by name. */
+  components: Record<string, JsonSchema>;
+}
+
+function localRefs(node: SchemaNode): string[] {
+  const out: string[] = [];
+  const visit = (n: JsonSchema) => {
+    if (typeof n.$ref === 'string' && n.$ref.startsWith(LOCAL)) out.push(n.$ref.slice(LOCAL.length));
+  };
+  if (isObject(node)) { visit(node); forEachSubschema(node, visit); }
+  return out;
+}
+
+/** The identity of a definition: its name, its content and the closure of what it refers to. */
+function closureKey(name: string, defs: JsonSchema): string {
+  const seen = new Set<string>([name]);
+  const queue = [name];
+  while (queue.length > 0) {
+    for (const r of localRefs(defs[queue.pop()!] as SchemaNode)) if (!seen.has(r)) { seen.add(r); queue.push(r); }
+  }
+  const closure: JsonSchema = {};
+  for (const n of [...seen].sort()) closure[n] = defs[n];
+  return stableStringify({ name, closure });
+}
+
+/**
+ * Hoists the `$defs` of every unit. `reserved` names (e.g. `Error`, `ToolResult`) are never given to a
+ * definition. Units are processed in order, so the same input always yields the same names.
+ */
+export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> = []): HoistResult {
+  const taken = new Set<string>(reserved);
+  const byKey = new Map<string, string>();
+  const components: Record<string, JsonSchema> = {};
+  const plans = units.map((unit) => {
+    const defs = isObject(unit.schema.$defs) ? unit.schema.$defs : {};
+    const assigned = new Map<string, string>();
+    for (const name of Object.keys(defs).sort()) {
+      const key = closureKey(name, defs);
+      let target = byKey.get(key);
+      if (target === undefined) {
+        const base = safeSchemaName(name);
+        target = base;
+        for (let n = 2; taken.has(target); n++) target = `${base}_${n}`;
+        taken.add(target);
+        byKey.set(key, target);
+      }
+      assigned.set(name, target);
+    }
+    return { defs, assigned };
+  });
+  const schemas = units.map((unit, i) => {
+    const { defs, assigned } = plans[i]!;
+    const rewrite = (node: SchemaNode) =>
+      transformSchema(node, (n) => {
+        if (typeof n.$ref !== 'string' || !n.$ref.startsWith(LOCAL)) return n;
+        const target = assigned.get(n.$ref.slice(LOCAL.length));
+        return target === undefined ? n : { ...n, $ref: `${COMPONENT_PREFIX}${target}` };
+      });
+    for (const [name, target] of assigned) {
+      if (!(target in components)) components[target] = asObject(rewrite(defs[name] as SchemaNode));
+    }
+    const { $defs: _defs, ...rest } = unit.schema;
+    return rewrite(rest) as JsonSchema;
+  });
+  const sorted: Record<string, JsonSchema> = {};
+  for (const name of Object.keys(components).sort()) sorted[name] = components[name]!;
+  return { schemas, components: sorted };
+}
+
+/** Component schemas must be objects: `true` → `{}`, `false` → `{ not: {} }`. */
+function asObject(node: SchemaNode): JsonSchema {
+  return isObject(node) ? node : node ? {} : { not: {} };
+}

@@ -1,0 +1,71 @@
+/**
+ * Local `$ref` resolution inside one schema document: JSON pointers (`#/$defs/A`, `#/properties/x`),
+ * anchors (`#name`), and absolute refs that repeat the document's own `$id`. Anything else is external
+ * and is never resolved (no file or network access, ever).
+ * @see https://json-schema.org/draft/2020-12/json-schema-core#section-8.2.3.1
+ */
+import type { JsonSchema } from '../mcp/catalog.js';
+import { forEachSubschema, isObject, type SchemaNode } from './walk.js';
+
+export type RefTarget =
+  | { kind: 'local'; key: string; node: SchemaNode; suggestedName: string }
+  | { kind: 'external' }
+  | { kind: 'missing' };
+
+/** Indexes a document's anchors once, then resolves refs against it. */
+export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
+  const anchors = new Map<string, JsonSchema>();
+  const visit = (node: JsonSchema) => {
+    for (const k of ['$anchor', '$dynamicAnchor']) {
+      const name = node[k];
+      if (typeof name === 'string' && !anchors.has(name)) anchors.set(name, node);
+    }
+  };
+  visit(root);
+  forEachSubschema(root, visit);
+  const baseId = typeof root.$id === 'string' ? root.$id.split('#')[0] : undefined;
+
+  return (ref: string) => {
+    let fragment: string;
+    if (ref.startsWith('#')) fragment = ref.slice(1);
+    else if (baseId && ref.split('#')[0] === baseId) fragment = ref.slice(baseId.length + 1);
+    else return { kind: 'external' };
+    if (fragment === '' || fragment.startsWith('/')) {
+      const node = resolvePointer(root, fragment);
+      if (node === undefined) return { kind: 'missing' };
+      const segments = fragment.split('/').filter((s) => s !== '');
+      const last = segments.length > 0 ? decodeSegment(segments[segments.length - 1]!) : 'Root';
+      return { kind: 'local', key: `#${fragment}`, node, suggestedName: last };
+    }
+    const node = anchors.get(decodeURIComponent(fragment));
+    return node ? { kind: 'local', key: `#${fragment}`, node, suggestedName: fragment } : { kind: 'missing' };
+  };
+}
+
+function decodeSegment(segment: string): string {
+  let s = segment;
+  try {
+    s = decodeURIComponent(s);
+  } catch {
+    // keep the raw segment
+  }
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Follows a JSON pointer (`/a/b/0`) from `root`; undefined when any step is missing or not a schema. */
+export function resolvePointer(root: JsonSchema, pointer: string): SchemaNode | undefined {
+  let node: unknown = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = decodeSegment(raw);
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment];
+    else return undefined;
+  }
+  return isObject(node) || typeof node === 'boolean' ? node : undefined;
+}
+
+/** A name that is safe as a `components.schemas` key (`^[a-zA-Z0-9._-]+$`). */
+export function safeSchemaName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  return s === '' ? 'Schema' : s.slice(0, 100);
+}

@@ -1,0 +1,34 @@
+/**
+ * One tool's schema on its way into the spec: normalised, rooted in an object (tools/call arguments
+ * are always an object), recursion unrolled when the profile needs it.
+ */
+import type { JsonSchema } from '../mcp/catalog.js';
+import type { SpecNote } from './notes.js';
+import { unrollRecursion } from './recursion.js';
+import { normalizeSchema } from './schema.js';
+
+export interface PrepareOptions {
+  tool: string;
+  /** 'input' schemas must describe an object. */
+  role: 'input' | 'output';
+  unroll: boolean;
+}
+
+export function prepareToolSchema(schema: JsonSchema, opts: PrepareOptions): { schema: JsonSchema; notes: SpecNote[] } {
+  const { schema: normal, notes } = normalizeSchema(schema, { tool: opts.tool });
+  let out = normal;
+  if (out.type === undefined && out.$ref === undefined) out = { type: 'object', ...out };
+  if (opts.unroll) {
+    const unrolled = unrollRecursion(out);
+    if (unrolled.recursive.length > 0) {
+      notes.push({
+        tool: opts.tool,
+        level: 'warning',
+        code: 'recursion-unrolled',
+        message: `the recursive ${opts.role} schema ${unrolled.recursive.map((n) => `"${n}"`).join(', ')} is unrolled to ${unrolled.depth} levels (ChatGPT rejects circular schemas); deeper levels accept any value`,
+      });
+    }
+    out = unrolled.schema;
+  }
+  return { schema: out, notes };
+}

@@ -1,0 +1,99 @@
+/**
+ * Walking JSON Schemas: which keywords hold subschemas, and a copy-on-write map over them.
+ * Keywords that hold data (enum, const, default, examples) are never descended into.
+ * @see https://json-schema.org/draft/2020-12/json-schema-core#section-10 (applicator keywords)
+ */
+import type { JsonSchema } from '../mcp/catalog.js';
+
+/** A JSON Schema or a boolean schema. */
+export type SchemaNode = JsonSchema | boolean;
+
+/** Keywords whose value is one schema. */
+export const SINGLE_KEYWORDS = [
+  'items', 'additionalItems', 'additionalProperties', 'contains', 'not', 'if', 'then', 'else',
+  'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema',
+] as const;
+/** Keywords whose value is a map of name → schema. */
+export const MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'] as const;
+/** Keywords whose value is an array of schemas. */
+export const ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'] as const;
+
+export function isObject(value: unknown): value is JsonSchema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSchema(value: unknown): value is SchemaNode {
+  return isObject(value) || typeof value === 'boolean';
+}
+
+/** Where a subschema sits: the keyword, and the property name or index inside it when there is one. */
+export interface Position {
+  keyword: string;
+  key?: string | number;
+}
+
+/**
+ * Returns a shallow copy of `schema` whose subschemas are replaced by `fn(sub, position)`.
+ * `skip` lists keywords to leave untouched (e.g. `$defs` when they are handled separately).
+ */
+export function mapSubschemas(
+  schema: JsonSchema,
+  fn: (sub: SchemaNode, pos: Position) => SchemaNode,
+  skip: readonly string[] = [],
+): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (skip.includes(keyword)) {
+      out[keyword] = value;
+    } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && isSchema(value)) {
+      out[keyword] = fn(value, { keyword });
+    } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
+      // draft-07 tuple form of `items`
+      out[keyword] = value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v));
+    } else if ((MAP_KEYWORDS as readonly string[]).includes(keyword) && isObject(value)) {
+      const map: JsonSchema = {};
+      for (const [k, v] of Object.entries(value)) map[k] = isSchema(v) ? fn(v, { keyword, key: k }) : v;
+      out[keyword] = map;
+    } else if ((ARRAY_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
+      out[keyword] = value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v));
+    } else if (keyword === 'dependencies' && isObject(value)) {
+      const map: JsonSchema = {};
+      for (const [k, v] of Object.entries(value)) map[k] = isSchema(v) ? fn(v, { keyword, key: k }) : v;
+      out[keyword] = map;
+    } else {
+      out[keyword] = value;
+    }
+  }
+  return out;
+}
+
+/** Calls `fn` on every subschema (not the root), depth first. */
+export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema, pos: Position) => void, skip: readonly string[] = []): void {
+  mapSubschemas(
+    schema,
+    (sub, pos) => {
+      if (isObject(sub)) {
+        fn(sub, pos);
+        forEachSubschema(sub, fn, skip);
+      }
+      return sub;
+    },
+    skip,
+  );
+}
+
+/** Rebuilds a schema bottom-up: `fn` sees each node after its subschemas were rebuilt. */
+export function transformSchema(schema: SchemaNode, fn: (node: JsonSchema) => SchemaNode, skip: readonly string[] = []): SchemaNode {
+  if (!isObject(schema)) return schema;
+  return fn(mapSubschemas(schema, (sub) => transformSchema(sub, fn, skip), skip));
+}
+
+/** JSON with object keys sorted: a canonical form for hashing and comparing. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
