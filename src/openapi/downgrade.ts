@@ -20,7 +20,10 @@ const ALLOWED_30 = new Set([
 export function downgradeSchema(node: SchemaNode, lost: Set<string>): JsonSchema {
   if (node === true) return {};
   if (node === false) return { not: {} };
-  const inner = mapSubschemas(node, (sub) => downgradeSchema(sub, lost));
+  // 3.0 allows booleans only for additionalProperties
+  const inner = mapSubschemas(node, (sub, pos) =>
+    typeof sub === 'boolean' && pos.keyword === 'additionalProperties' ? sub : downgradeSchema(sub, lost),
+  );
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(inner)) {
     if (key === 'type' && Array.isArray(value)) {
@@ -59,7 +62,7 @@ export function downgradeSchema(node: SchemaNode, lost: Set<string>): JsonSchema
       lost.add(key);
     }
   }
-  if (out.items === false) out.items = { not: {} };
+  if (Array.isArray(out.enum) && out.enum.includes(null)) out.nullable = true;
   if (typeof out.$ref === 'string') {
     const { $ref, ...siblings } = out;
     if (Object.keys(siblings).length > 0) return { ...siblings, allOf: [{ $ref }] };

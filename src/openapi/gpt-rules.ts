@@ -1,6 +1,6 @@
 /**
  * ChatGPT's own schema rules, applied to every emitted schema: an object schema needs `properties`
- * ("object schema missing properties"), an array needs `items`, and `true` subschemas become `{}`.
+ * ("object schema missing properties"), an array needs `items` (`items: false` becomes a `maxItems` bound), and `true` subschemas become `{}`.
  * Constraints are never removed.
  * @see platform-facts.md "bare `type: object` without properties -> object schema missing properties"
  */
@@ -20,6 +20,12 @@ export function applyGptSchemaRules(schema: SchemaNode): SchemaNode {
     return applyGptSchemaRules(sub);
   });
   if (hasType(out, 'object') && !isObject(out.properties)) out.properties = {};
+  if (out.items === false) {
+    // "no more items" as a length bound, which every importer understands
+    const max = Array.isArray(out.prefixItems) ? out.prefixItems.length : 0;
+    out.maxItems = typeof out.maxItems === 'number' ? Math.min(out.maxItems, max) : max;
+    out.items = {};
+  }
   if (hasType(out, 'array') && out.items === undefined) out.items = {};
   return out;
 }

@@ -63,20 +63,22 @@ export function unrollRecursion(schema: JsonSchema, maxDepth = DEFAULT_RECURSION
 }
 
 function unrollAt(schema: JsonSchema, defs: JsonSchema, recursive: Set<string>, maxDepth: number): JsonSchema {
-  const expand = (node: SchemaNode, depth: number): SchemaNode => {
+  // `seen` counts how often each recursive definition was inlined on the current path
+  const expand = (node: SchemaNode, seen: ReadonlyMap<string, number>): SchemaNode => {
     if (!isObject(node)) return node;
     const name = refName(node);
-    if (name === undefined || !recursive.has(name)) return mapSubschemas(node, (s) => expand(s, depth), ['$defs']);
+    if (name === undefined || !recursive.has(name)) return mapSubschemas(node, (s) => expand(s, seen), ['$defs']);
     const { $ref: _ref, ...siblings } = node;
     const target = defs[name];
-    if (depth >= maxDepth) return cut(name, target, siblings, maxDepth);
-    const inlined = expand(isObject(target) ? target : {}, depth + 1);
+    const count = seen.get(name) ?? 0;
+    if (count >= maxDepth) return cut(name, target, siblings, maxDepth);
+    const inlined = expand(isObject(target) ? target : {}, new Map(seen).set(name, count + 1));
     return mergeSiblings(inlined, siblings);
   };
   const { $defs: _defs, ...root } = schema;
-  const out = expand(root, 0) as JsonSchema;
+  const out = expand(root, new Map()) as JsonSchema;
   const kept: JsonSchema = {};
-  for (const [name, def] of Object.entries(defs)) if (!recursive.has(name)) kept[name] = expand(def as SchemaNode, 0);
+  for (const [name, def] of Object.entries(defs)) if (!recursive.has(name)) kept[name] = expand(def as SchemaNode, new Map());
   // keep only the definitions still reachable from the root
   const used = new Set<string>();
   const queue: SchemaNode[] = [out];
