@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CatalogTool, ToolCatalog } from '../../src/mcp/catalog.js';
 import {
   EVERYTHING,
@@ -21,6 +21,9 @@ import {
   type ServerProcess,
 } from '../helpers/cli.js';
 import { leftoverProcesses, MARK_VAR } from '../helpers/processes.js';
+
+// Each test spawns real processes: give a busy 2-core CI machine room (a run is seconds when idle).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const mark = newMark();
 const cli = (args: string[]) => runCli(args, { mark });

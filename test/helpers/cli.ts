@@ -45,7 +45,7 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const guard = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 25_000);
+  const guard = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 100_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
