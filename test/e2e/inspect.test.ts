@@ -74,7 +74,7 @@ async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<number> 
   const port = await freePort();
   const proc = startProcess(['node', EVERYTHING, mode], { mark, env: { PORT: String(port) } });
   servers.push(proc);
-  await waitForPort(port);
+  await waitForPort(port, { proc }); // server-everything can take a while to start on a busy machine
   return port;
 }
 
