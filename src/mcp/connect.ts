@@ -104,8 +104,11 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
   try {
     await client.connect(transport, { timeout });
   } catch (error) {
+    // Read how it ended before closing: closing kills a hung server, which is not why it failed.
+    const exit = describeExit(transport.exit);
+    const stderrTail = tail.lines();
     await close();
-    throw classifyStdioError(error, target, describeExit(transport.exit), tail.lines(), timeout);
+    throw classifyStdioError(error, target, exit, stderrTail, timeout);
   }
   return {
     client,

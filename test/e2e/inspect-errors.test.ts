@@ -92,7 +92,7 @@ describe.concurrent('stdio servers', () => {
     const r = await cli(['inspect', '--timeout', '1000', '--', 'node', fixture('hang.mjs')]);
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toMatch(
-      /^mcp-actions: no answer from node \S+hang\.mjs within 1000 ms; check that it is an MCP server speaking stdio, or raise --timeout$/,
+      /^mcp-actions: no answer from node \S+hang\.mjs within 1000 ms; check that it is an MCP server speaking stdio, or raise --timeout(\. Last stderr lines:)?$/,
     );
     expect(r.ms).toBeLessThan(29_000); // the default timeout (30 s) was not used
   });
