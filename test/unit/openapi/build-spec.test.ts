@@ -92,7 +92,7 @@ describe('buildSpec', () => {
     expect(op(spec, 'long').description.length).toBeLessThanOrEqual(300);
     expect(op(spec, 'long').requestBody.content['application/json'].schema.properties.p.description.length).toBeLessThanOrEqual(700);
     expect(notes.filter((n) => n.code === 'shortened').map((n) => n.message)).toEqual([
-      'a description in the input schema shortened from 1000 to 699 characters (ChatGPT allows 700)',
+      'the description of p in the input schema shortened from 1000 to 699 characters (ChatGPT allows 700)',
       'the description shortened from 499 to 300 characters (ChatGPT allows 300)',
     ]);
     expect(() => buildSpec(catalog([long]), { serverUrl: url, failOnShorten: true })).toThrow(ProblemsFoundError);
