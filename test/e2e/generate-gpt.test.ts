@@ -14,7 +14,7 @@ afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 const demo = ['--', 'node', 'fixtures/servers/demo.mjs'];
 const flags = ['--server-url', 'https://api.example.com'];
 
-describe.concurrent('generate gpt', () => {
+describe('generate gpt', { timeout: 120_000 }, () => {
   it('writes openapi.yaml, instructions.md, privacy-policy.md and SETUP.md', async () => {
     const out = join(tmp, 'bundle');
     const result = await runCli(['generate', 'gpt', ...flags, '--auth', 'api-key', '--api-key-header', 'X-Demo-Key', '--privacy-url', 'https://example.com/privacy', '--out-dir', out, ...demo]);

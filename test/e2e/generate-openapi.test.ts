@@ -32,7 +32,7 @@ const servers: [string, () => string[]][] = [
   ['server-memory', () => ['node', `${ROOT}node_modules/@modelcontextprotocol/server-memory/dist/index.js`]],
 ];
 
-describe.concurrent('generate openapi against real servers over stdio', () => {
+describe('generate openapi against real servers over stdio', { timeout: 120_000 }, () => {
   it.each(servers)('%s', async (_name, argv) => {
     const command = argv();
     const env = { MEMORY_FILE_PATH: join(tmp, 'memory.jsonl') };
@@ -45,7 +45,7 @@ describe.concurrent('generate openapi against real servers over stdio', () => {
 
     // the truth about read-only tools, read from the server itself
     const target: StdioTarget = { kind: 'stdio', command: command[0]!, args: command.slice(1), env };
-    const catalog = await listTools(target, { timeoutMs: 20_000, baseEnv: process.env });
+    const catalog = await listTools(target, { timeoutMs: 60_000, baseEnv: process.env });
     const readOnly = new Set(catalog.tools.filter((t) => t.annotations?.readOnlyHint === true).map((t) => t.name));
     const operations = Object.values(spec.paths!).map((p) => p.post!);
     expect(operations.map((o) => o['x-mcp-tool']).sort()).toEqual(catalog.tools.map((t) => t.name).sort());
@@ -55,7 +55,7 @@ describe.concurrent('generate openapi against real servers over stdio', () => {
   });
 });
 
-describe.concurrent('generate openapi: output, options and errors', () => {
+describe('generate openapi: output, options and errors', { timeout: 120_000 }, () => {
   const demo = ['--', 'node', 'fixtures/servers/demo.mjs'];
   const catalogServer = (fixture: string) => ['--', 'node', 'fixtures/servers/catalog-server.mjs', `fixtures/tools/${fixture}.json`];
 
