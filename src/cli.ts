@@ -12,6 +12,9 @@ import { defineInspect } from './cli/inspect.js';
 import { defineValidate } from './cli/validate.js';
 import { defineDiff } from './cli/diff.js';
 import { defineGenerate } from './cli/generate.js';
+import { defineGenerateFunctions } from './cli/generate-functions.js';
+import { defineServe } from './cli/serve.js';
+import { defineCall } from './cli/call.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -50,7 +53,10 @@ const program = new Command()
 defineInspect(program, run);
 defineValidate(program, run);
 defineDiff(program, run);
-defineGenerate(program, run);
+const generate = defineGenerate(program, run);
+defineGenerateFunctions(generate, run);
+defineServe(program, run);
+defineCall(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,3 +27,18 @@ export { formatReport, type ReportFormat } from './validate/format-report.js';
 export { diffSpecs } from './validate/diff/diff-specs.js';
 export type { Change, ChangeSeverity, DiffReport } from './validate/diff/types.js';
 export { compareWithRegenerated, recordedOptions, type DriftResult } from './validate/drift.js';
+export {
+  buildFunctionTools,
+  MAX_FUNCTION_TOOLS,
+  type ChatFunctionTool,
+  type FunctionApi,
+  type FunctionDefinition,
+  type FunctionToolsOptions,
+  type FunctionToolsResult,
+  type ResponsesFunctionTool,
+} from './functions/build-tools.js';
+export { toStrictSchema, type StrictResult } from './functions/strict-schema.js';
+export type { FunctionNote } from './functions/strict-keywords.js';
+export { restoreArguments, toMcpCall, type McpCall } from './functions/route-call.js';
+export { formatToolResult, type ToolResultLike } from './functions/tool-result.js';
+export { buildResponsesMcpTool, type ResponsesMcpOptions, type ResponsesMcpTool } from './functions/responses-mcp.js';
