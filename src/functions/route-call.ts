@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import type { JsonSchema, ToolCatalog } from '../mcp/catalog.js';
 import { acceptsNull } from './nullable.js';
-import { isObject, resolveLocalRef } from './strict-keywords.js';
+import { defineOwn, isObject, resolveLocalRef } from './strict-keywords.js';
 
 export interface McpCall {
   name: string;
@@ -60,7 +60,7 @@ function strip(schema: unknown, value: unknown, root: JsonSchema, refs: Readonly
   for (const [key, item] of Object.entries(value)) {
     const sub = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     if (item === null && !required.includes(key) && isObject(sub) && !acceptsNullDeep(sub, root)) continue;
-    out[key] = strip(sub, item, root, refs);
+    defineOwn(out, key, strip(sub, item, root, refs));
   }
   return out;
 }

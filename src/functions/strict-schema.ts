@@ -13,7 +13,7 @@ import { mergeAllOf } from './merge-all-of.js';
 import { checkStrictLimits } from './strict-limits.js';
 import {
   ANNOTATION_KEYWORDS, CONDITIONAL_KEYWORDS, DROPPED_KEYWORDS, HINTED_KEYWORDS, KEPT_KEYWORDS, STRICT_FORMATS,
-  isObject, jsonTypeOf, pointer, typesOf, type FunctionNote,
+  defineOwn, isObject, jsonTypeOf, pointer, typesOf, type FunctionNote,
 } from './strict-keywords.js';
 import { makeNullable } from './nullable.js';
 
@@ -141,7 +141,7 @@ function closeObject(node: JsonSchema, out: JsonSchema, path: string[], ctx: Con
     if (!(name in properties)) note(ctx, path, 'warning', 'strict-required-undeclared', `required property "${name}" is not declared in properties and was dropped from required`);
   }
   for (const [name, schema] of Object.entries(properties)) {
-    if (!declared.includes(name)) properties[name] = makeNullable(schema as JsonSchema);
+    if (!declared.includes(name)) defineOwn(properties, name, makeNullable(schema as JsonSchema));
   }
   const extra = node.additionalProperties;
   const open = extra !== undefined && extra !== false;
@@ -157,6 +157,6 @@ function closeObject(node: JsonSchema, out: JsonSchema, path: string[], ctx: Con
 
 function mapValues(value: unknown, fn: (child: unknown, key: string) => JsonSchema): JsonSchema {
   const out: JsonSchema = {};
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = fn(v, k);
+  if (isObject(value)) for (const [k, v] of Object.entries(value)) defineOwn(out, k, fn(v, k));
   return out;
 }

@@ -3,6 +3,7 @@ import { buildFunctionTools, MAX_FUNCTION_TOOLS } from '../../../src/functions/b
 import { formatToolResult } from '../../../src/functions/tool-result.js';
 import { restoreArguments, toMcpCall } from '../../../src/functions/route-call.js';
 import { buildResponsesMcpTool } from '../../../src/functions/responses-mcp.js';
+import { toStrictSchema } from '../../../src/functions/strict-schema.js';
 import { ConfigError, ProblemsFoundError, UsageError } from '../../../src/errors.js';
 import type { CatalogTool, ToolCatalog } from '../../../src/mcp/catalog.js';
 
@@ -155,3 +156,30 @@ describe('buildResponsesMcpTool', () => {
     expect(() => buildResponsesMcpTool(c, options)).toThrow(type);
   });
 });
+
+describe('names from the server are data, never object internals', () => {
+  it('a tool, a property and an argument called __proto__ stay own properties and route back', () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"},"n":{"type":"number"}}}') as Record<string, unknown>;
+    const c = catalogOf([{ name: '__proto__', inputSchema: schema }, tool('constructor')]);
+    const { tools, nameMap } = buildFunctionTools(c, { api: 'responses', strict: true });
+    expect(Object.values(nameMap).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(nameMap)).toBe(Object.prototype);
+    const fn = Object.keys(nameMap).find((k) => nameMap[k] === '__proto__')!;
+    expect(tools.some((t) => t.name === fn)).toBe(true);
+    // (normalizeSchema in src/openapi currently drops a property named __proto__; the strict converter keeps it)
+    const params = toStrictSchema(schema).schema as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.hasOwn(params.properties, '__proto__')).toBe(true);
+    expect(params.required).toEqual(['__proto__', 'n']);
+    const call = toMcpCall(c, nameMap, fn, '{"__proto__":"x","n":null}');
+    expect(call.name).toBe('__proto__');
+    expect(Object.hasOwn(call.arguments, '__proto__')).toBe(true);
+    expect(call.arguments).not.toHaveProperty('n');
+    expect(JSON.stringify(call.arguments)).toBe('{"__proto__":"x"}');
+  });
+
+  it('a $ref into the prototype chain resolves to nothing', () => {
+    const { notes } = buildFunctionTools(catalogOf([{ name: 't', inputSchema: { type: 'object', properties: { a: { allOf: [{ $ref: '#/__proto__' }] } }, required: ['a'] } }]), { api: 'chat', strict: true });
+    expect(notes.some((n) => n.code === 'strict-allof-ref' || n.code === 'unresolved-ref')).toBe(true);
+  });
+});
+
