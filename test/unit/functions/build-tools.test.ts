@@ -94,6 +94,30 @@ describe('toMcpCall / restoreArguments', () => {
     expect(restoreArguments(schema, args)).toEqual({ city: 'Oslo', maybe: null, note: { title: 't' }, list: [{ x: 1 }] });
   });
 
+  it('follows recursive $refs as deep as the value goes', () => {
+    const tree = { type: 'object', properties: { root: { $ref: '#/$defs/Node' } }, required: ['root'], $defs: { Node: { type: 'object', properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/Node' } } }, required: ['label'] } } };
+    const args = { root: { label: 'a', children: [{ label: 'b', children: [{ label: 'c', children: null }] }] } };
+    expect(restoreArguments(tree, args)).toEqual({ root: { label: 'a', children: [{ label: 'b', children: [{ label: 'c' }] }] } });
+  });
+
+  it('looks through allOf and picks the anyOf/oneOf branch that declares the keys', () => {
+    const s = {
+      type: 'object',
+      properties: {
+        m: { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'string' } } }] },
+        c: { oneOf: [{ type: 'object', properties: { tag: { type: 'string' }, limit: { type: 'number' } }, required: ['tag'] }, { type: 'object', properties: { since: { type: 'string' }, until: { type: 'string' } } }] },
+      },
+      required: ['m', 'c'],
+    };
+    expect(restoreArguments(s, { m: { a: null, b: null }, c: { since: 'x', until: null } })).toEqual({ m: { a: null }, c: { since: 'x' } });
+    expect(restoreArguments(s, { m: { a: 'x' }, c: { tag: 't', limit: null } })).toEqual({ m: { a: 'x' }, c: { tag: 't' } });
+  });
+
+  it('a $ref cycle that consumes no value ends', () => {
+    const loop = { type: 'object', properties: { x: { $ref: '#/$defs/A' } }, $defs: { A: { $ref: '#/$defs/B' }, B: { $ref: '#/$defs/A' } } };
+    expect(restoreArguments(loop, { x: { y: null } })).toEqual({ x: { y: null } });
+  });
+
   it('keeps a null the tool accepts or requires, and unknown keys', () => {
     expect(restoreArguments(schema, { city: null, maybe: null, extra: null })).toEqual({ city: null, maybe: null, extra: null });
   });
