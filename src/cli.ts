@@ -9,8 +9,12 @@ import type { CommandIO } from './commands/io.js';
 import { EXIT_FAILURE } from './errors.js';
 import { describeError } from './cli/shared.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineValidate } from './cli/validate.js';
+import { defineDiff } from './cli/diff.js';
 import { defineGenerate } from './cli/generate.js';
 import { defineGenerateFunctions } from './cli/generate-functions.js';
+import { defineServe } from './cli/serve.js';
+import { defineCall } from './cli/call.js';
 import type { Handler } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -47,8 +51,12 @@ const program = new Command()
   });
 
 defineInspect(program, run);
+defineValidate(program, run);
+defineDiff(program, run);
 const generate = defineGenerate(program, run);
 defineGenerateFunctions(generate, run);
+defineServe(program, run);
+defineCall(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,6 +19,14 @@ export {
 export { serializeSpec } from './openapi/serialize.js';
 export { formatNote } from './openapi/notes.js';
 export { mapToolNames, OPERATION_ID_PATTERN } from './openapi/naming.js';
+export { validateSpecText, validateLoadedSpec, STRUCTURAL_RULES, type ValidateOptions, type ValidationProfile, type ValidationReport } from './validate/validate-spec.js';
+export { loadSpec, type LoadedSpec, type Position } from './validate/source-map.js';
+export { GPT_ACTIONS_RULES } from './validate/rules/index.js';
+export type { Problem, Rule, Severity } from './validate/types.js';
+export { formatReport, type ReportFormat } from './validate/format-report.js';
+export { diffSpecs } from './validate/diff/diff-specs.js';
+export type { Change, ChangeSeverity, DiffReport } from './validate/diff/types.js';
+export { compareWithRegenerated, recordedOptions, type DriftResult } from './validate/drift.js';
 export {
   buildFunctionTools,
   MAX_FUNCTION_TOOLS,

@@ -67,7 +67,7 @@ afterAll(async () => {
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runCli(args, { mark, env: { MCPA_TEST_DIR: tmp, ...env } });
 
-describe('Claude Desktop style mcpServers', () => {
+describe.concurrent('Claude Desktop style mcpServers', () => {
   it('--server filesystem reaches server-filesystem on the temp dir', async () => {
     const r = await cli(['inspect', '--json', '--config', claude, '--server', 'filesystem']);
     expect(r.code).toBe(0);
@@ -91,7 +91,7 @@ describe('Claude Desktop style mcpServers', () => {
   });
 });
 
-describe('VS Code style servers with comments', () => {
+describe.concurrent('VS Code style servers with comments', () => {
   const env = () => ({ MCPA_TEST_NAME: 'named-by-env', MCPA_TEST_URL: http.url, MCPA_TEST_TOKEN: 'vs-secret' });
 
   it('a stdio entry, with ${env:VAR} expanded into its env', async () => {

@@ -36,7 +36,8 @@ let tmp: string;
 beforeAll(async () => {
   httpFixture = await startUrlServer(['node', fixture('http.mjs'), '--token', 's3cret'], { mark: serverMark });
   page = createServer((req, res) => {
-    if (req.url?.startsWith('/forbidden')) res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+    if (req.url?.startsWith('/broken')) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+    else if (req.url?.startsWith('/forbidden')) res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
     else if (req.url?.startsWith('/never')) req.resume(); // accept the request, never answer
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome</body></html>');
   });
@@ -74,6 +75,16 @@ describe.concurrent('stdio servers', () => {
     expect(r.stderr).toContain('\n  crash-fixture: reading settings\n  Error: DATABASE_URL is not set\n');
   });
 
+  it('server exits while listing tools: shows how it ended and its last stderr lines', async () => {
+    const r = await cli(['inspect', '--', 'node', fixture('crash.mjs'), '5', '--after-initialize']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(errorLine(r.stderr)).toMatch(
+      /^mcp-actions: the server \(node \S+crash\.mjs 5 --after-initialize\) exited with code 5 during tools\/list; run it by hand to see why\. Last stderr lines:$/,
+    );
+    expect(r.stderr).toContain('\n  Error: out of memory while listing tools\n');
+  });
+
   it('timeout: a server that never answers initialize is killed', async () => {
     const r = await cli(['inspect', '--timeout', '1000', '--', 'node', fixture('hang.mjs')]);
     expect(r.code).toBe(2);
@@ -96,8 +107,8 @@ describe.concurrent('stdio servers', () => {
   it('timeout: a server that ignores stdin closing and SIGTERM is SIGKILLed, not left behind', async () => {
     const r = await cli(['inspect', '--timeout', '4000', '--', 'node', fixture('hang.mjs'), '--after-initialize', '--stubborn']);
     expect(r.code).toBe(2);
-    expect(errorLine(r.stderr)).toMatch(/^mcp-actions: tools\/list got no answer from .* within 4000 ms; raise --timeout/);
-    expect(r.ms).toBeLessThan(20_000); // the SDK waits 2 s after closing stdin and 2 s after SIGTERM
+    expect(errorLine(r.stderr)).toMatch(/^mcp-actions: tools\/list got no answer from .*hang\.mjs --after-initialize --stubborn within 4000 ms/);
+    expect(r.ms).toBeLessThan(25_000); // the SDK waits 2 s after closing stdin and 2 s after SIGTERM
   });
 
   it('a repeated tools/list cursor stops with a clear error', async () => {
@@ -140,6 +151,15 @@ describe.concurrent('HTTP servers', () => {
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toBe(
       `mcp-actions: 403 from ${url}: the server refused access; pass a token with --header "Authorization: Bearer <token>" (or the header the server expects)`,
+    );
+  });
+
+  it('a server that fails with 500', async () => {
+    const url = `${pageUrl}/broken`;
+    const r = await cli(['inspect', '--url', url]);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toBe(
+      `mcp-actions: ${url} failed with HTTP 500; the server is up but broken or overloaded; check its logs, or try again`,
     );
   });
 

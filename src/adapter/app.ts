@@ -1,0 +1,249 @@
+/**
+ * createAdapter: the express 5 app that makes the spec real. Routes come from the generator's operation
+ * bindings (path segment = operationId, looked up in a Map); /openapi.json and /openapi.yaml are the
+ * generator's serialised bytes; every error is `{ error: { type, message, details? } }`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { ToolCatalog } from '../mcp/catalog.js';
+import type { SpecOptions } from '../openapi/build-spec.js';
+import { createAuthChecker, type AdapterAuth, type AuthChecker } from './auth.js';
+import { docsRouter } from './docs.js';
+import { HttpError, errorBody, typeForStatus } from './http-error.js';
+import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
+import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
+import { publishSpec, type PublishedSpec } from './spec-source.js';
+import type { ToolCaller } from './upstream.js';
+import { createValidatorFactory } from './validate-args.js';
+
+export const DEFAULT_CALL_TIMEOUT_MS = 40_000;
+/** Used before listen() knows the real address when no server URL was given. */
+const PLACEHOLDER_URL = 'http://127.0.0.1';
+
+export interface AdapterLimits {
+  /** Budget of one tools/call (default 40 000 ms, under ChatGPT's 45 s). */
+  callTimeoutMs?: number;
+  /** Longest serialised response body (default 100 000, ChatGPT's limit). */
+  maxResponseChars?: number;
+  /** Largest request body (default 100 000 bytes). */
+  maxBodyBytes?: number;
+}
+
+export interface AdapterOptions {
+  upstream: ToolCaller;
+  /** As for `generate openapi`; `serverUrl` may be empty until the server listens. */
+  specOptions: Omit<SpecOptions, 'serverUrl'> & { serverUrl?: string };
+  auth?: AdapterAuth;
+  /** Origins allowed to call from a browser; none = CORS off. */
+  cors?: string[];
+  limits?: AdapterLimits;
+  /** One line per call goes here (pino); none = silent. */
+  logger?: Logger;
+  /** Log each call's arguments (off by default: they may hold personal data). */
+  logArgs?: boolean;
+}
+
+export interface Adapter {
+  app: Express;
+  /** The spec, routes and bytes currently published. */
+  readonly published: PublishedSpec;
+  /** Rebuilds spec and routes (new server URL, or a changed catalog). Throws like buildSpec. */
+  republish(change?: { serverUrl?: string; catalog?: ToolCatalog }): void;
+  /** Stops following the upstream's catalog changes. */
+  dispose(): void;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function createAdapter(options: AdapterOptions): Adapter {
+  const { upstream, logger, logArgs = false } = options;
+  const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
+  const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const compile = createValidatorFactory();
+  const auth: AuthChecker | undefined = createAuthChecker(options.auth ?? { type: 'none' });
+  let specOptions: SpecOptions = { ...options.specOptions, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
+  let catalog = upstream.catalog;
+  let published = publishSpec(catalog, specOptions, compile);
+  let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
+
+  const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
+    const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
+    const nextCatalog = change.catalog ?? catalog;
+    const next = publishSpec(nextCatalog, nextOptions, compile);
+    specOptions = nextOptions;
+    catalog = nextCatalog;
+    published = next;
+    ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars };
+  };
+  const onCatalog = (next: ToolCatalog) => {
+    try {
+      republish({ catalog: next });
+      logger?.info({ tools: next.tools.length }, 'tool list changed: routes and spec rebuilt');
+    } catch (error) {
+      logger?.warn({ err: error }, 'tool list changed but the new spec could not be built; keeping the old one');
+    }
+  };
+  upstream.on?.('catalog', onCatalog);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false);
+
+  if (options.cors?.length) app.use(corsMiddleware(options.cors, options.auth));
+
+  // The hot path first: fewer layers to walk per call.
+  // A RegExp, not '/tools/:id': the handler reads the raw path, so nothing is decoded (%2F stays %2F).
+  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => {
+    void handleCall(req, res);
+  });
+
+  app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
+  app.get('/readyz', (_req, res) => {
+    if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length }));
+    else sendJson(res, 503, JSON.stringify(errorBody('upstream_error', 'the MCP server is not connected')), { 'Retry-After': '1' });
+  });
+  app.get('/openapi.json', (_req, res) => sendRaw(res, 'application/json; charset=utf-8', published.json));
+  app.get('/openapi.yaml', (_req, res) => sendRaw(res, 'application/yaml; charset=utf-8', published.yaml));
+  app.use(docsRouter());
+  app.use((req: Request, res: Response) => {
+    const known = ['/healthz', '/readyz', '/openapi.json', '/openapi.yaml', '/docs'].includes(req.path);
+    const status = known ? 405 : 404;
+    const body = known
+      ? errorBody('method_not_allowed', `${req.method} is not allowed on ${req.path}; use GET`)
+      : errorBody('not_found', `no route ${req.method} ${req.path}; the operations are listed at /openapi.json`);
+    sendJson(res, status, JSON.stringify(body), known ? { Allow: 'GET' } : undefined);
+  });
+  app.use(finalErrorHandler(logger));
+
+  async function handleCall(req: Request, res: Response): Promise<void> {
+    const started = performance.now();
+    const id = randomUUID();
+    const rawUrl = req.url;
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const current = ctx;
+    const route = current.routes.byPath.get(path);
+    let bytesIn = 0;
+    let tool = route?.entry?.tool.name;
+    let args: unknown;
+    let response: MappedResponse & { headers?: Record<string, string> };
+    let failure: unknown;
+    try {
+      if (!route) throw new HttpError(404, 'not_found', `no tool at ${path}; the operations are listed at /openapi.json`);
+      if (req.method !== 'POST') {
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; call tools with POST and a JSON body`, {
+          headers: { Allow: 'POST' },
+        });
+      }
+      auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+      const body = await readJsonBody(req, maxBodyBytes);
+      bytesIn = body.bytes;
+      args = body.value;
+      const controller = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) controller.abort(new Error('the HTTP client closed the connection'));
+      };
+      res.once('close', onClose);
+      const invocation = await invokeTool(current, route, body.value, controller.signal);
+      res.off('close', onClose);
+      tool = invocation.tool ?? tool;
+      response = invocation.response;
+      failure = invocation.error;
+    } catch (error) {
+      const http = error instanceof HttpError ? error : new HttpError(500, 'internal_error', 'the adapter failed unexpectedly; the error was logged', { cause: error });
+      response = errorResponse(http);
+      failure = error;
+    }
+    if (!res.headersSent && !res.destroyed) sendJson(res, response.status, response.json, response.headers, id);
+    if (logger) {
+      const line: Record<string, unknown> = {
+        reqId: id,
+        tool: tool ?? null,
+        status: response.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        bytesIn,
+        bytesOut: Buffer.byteLength(response.json),
+      };
+      if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
+      if (logArgs && args !== undefined) line.args = args;
+      if (response.status >= 500 && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
+      if (response.status >= 500) logger.warn(line, 'call');
+      else logger.info(line, 'call');
+    }
+  }
+
+  return {
+    app,
+    get published() {
+      return published;
+    },
+    republish,
+    dispose: () => upstream.off?.('catalog', onCatalog),
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, json: string, headers?: Record<string, string>, requestId?: string): void {
+  const out: Record<string, string | number> = { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'no-store' };
+  if (requestId) out['X-Request-Id'] = requestId;
+  if (headers) Object.assign(out, headers);
+  res.writeHead(status, out);
+  res.end(json);
+}
+
+function sendRaw(res: ServerResponse, type: string, body: string): void {
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache' });
+  res.end(body);
+}
+
+/** Last handler: whatever reached here becomes the JSON error shape; never HTML, never a stack trace. */
+function finalErrorHandler(logger?: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    let http: HttpError;
+    if (error instanceof HttpError) http = error;
+    else {
+      const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        http = new HttpError(status, typeForStatus(status), `the request could not be handled (${(error as Error).message ?? 'bad request'})`);
+      } else {
+        logger?.error({ err: error, path: req.path }, 'unexpected error');
+        http = new HttpError(500, 'internal_error', 'the adapter failed unexpectedly; the error was logged');
+      }
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const r = http.toResponse();
+    sendJson(res, r.status, JSON.stringify(r.body), r.headers);
+  };
+}
+
+/** CORS for the listed origins only; preflights answered here. */
+function corsMiddleware(origins: string[], auth: AdapterAuth | undefined) {
+  const allowed = new Set(origins.map((o) => o.replace(/\/+$/, '')));
+  const anyOrigin = allowed.has('*');
+  const headers = ['Content-Type', 'Authorization'];
+  if (auth?.type === 'api-key') headers.push(auth.header);
+  const allowHeaders = headers.join(', ');
+  return (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
+    const origin = req.headers.origin;
+    if (!origin || (!anyOrigin && !allowed.has(origin))) return next();
+    res.setHeader('Access-Control-Allow-Origin', anyOrigin ? '*' : origin);
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Headers': allowHeaders,
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return;
+    }
+    next();
+  };
+}

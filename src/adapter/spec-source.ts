@@ -1,0 +1,46 @@
+/**
+ * The one code path from catalog to spec, routes and published bytes: the generator's `buildSpec` and
+ * `serializeSpec`, exactly as `generate openapi` uses them, plus the route table compiled from the same
+ * operation bindings.
+ */
+import type { OpenAPIObject } from 'openapi3-ts/oas31';
+import type { ToolCatalog } from '../mcp/catalog.js';
+import { buildSpec, type SpecNote, type SpecOptions } from '../openapi/build-spec.js';
+import { normalizeSchema } from '../openapi/schema.js';
+import { serializeSpec } from '../openapi/serialize.js';
+import { buildRouteTable, type RouteTable } from './routes.js';
+import type { CompiledValidator } from './validate-args.js';
+import type { JsonSchema } from '../mcp/catalog.js';
+
+export interface PublishedSpec {
+  spec: OpenAPIObject;
+  notes: SpecNote[];
+  routes: RouteTable;
+  /** serializeSpec(spec, 'json'): byte for byte what `generate openapi --format json` prints. */
+  json: string;
+  /** serializeSpec(spec, 'yaml'). */
+  yaml: string;
+}
+
+export function publishSpec(
+  catalog: ToolCatalog,
+  options: SpecOptions,
+  compile: (schema: JsonSchema) => CompiledValidator,
+): PublishedSpec {
+  const { spec, operations, notes } = buildSpec(catalog, options);
+  const bindings = operations.map((op) => (op.kind === 'generic' ? { ...op, tools: genericTools(spec, op.path) } : op));
+  const routes = buildRouteTable(catalog, bindings, compile, normalizeInput);
+  return { spec, notes, routes, json: serializeSpec(spec, 'json'), yaml: serializeSpec(spec, 'yaml') };
+}
+
+/** The schema the adapter validates: the tool's own, dialect-normalised, every constraint kept. */
+export function normalizeInput(schema: JsonSchema, tool: string): JsonSchema {
+  return normalizeSchema(schema, { tool }).schema;
+}
+
+/** The tools the generic operation reaches, as the spec lists them (`x-mcp-tools`). */
+function genericTools(spec: OpenAPIObject, path: string): string[] {
+  const op = spec.paths?.[path]?.post as Record<string, unknown> | undefined;
+  const names = op?.['x-mcp-tools'];
+  return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+}

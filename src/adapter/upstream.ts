@@ -1,0 +1,156 @@
+/**
+ * The upstream: ONE long-lived MCP connection shared by every call of the adapter. Concurrent calls multiplex
+ * over it (JSON-RPC ids). A class because it has a lifecycle: start → ready → (down) → closed.
+ *
+ * Built so that the next steps slot in without changing callers: `connectFn` is kept to reconnect/respawn,
+ * `state` + the 'state' event drive /readyz, the 'catalog' event carries a re-read tool list
+ * (notifications/tools/list_changed), and every call goes through `callTool` (one place to bound or queue).
+ */
+import { EventEmitter } from 'node:events';
+import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { McpConnectionError } from '../errors.js';
+import type { ToolCatalog } from '../mcp/catalog.js';
+import { connect, type ConnectOptions, type Connection } from '../mcp/connect.js';
+import { readCatalog } from '../mcp/introspect.js';
+import type { Target } from '../mcp/target.js';
+import type { ToolResultLike } from './map-result.js';
+
+export type UpstreamState = 'connecting' | 'ready' | 'down' | 'closed';
+
+export interface CallOptions {
+  /** Budget of this call; on expiry the SDK rejects with RequestTimeout and sends notifications/cancelled. */
+  timeoutMs: number;
+  /** Aborting it (e.g. the HTTP client went away) cancels the call upstream. */
+  signal?: AbortSignal;
+}
+
+/** What the adapter needs from an upstream: tests may pass anything with this shape. */
+export interface ToolCaller {
+  readonly catalog: ToolCatalog;
+  readonly ready: boolean;
+  callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike>;
+  on?(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown;
+  off?(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown;
+}
+
+export interface UpstreamOptions extends ConnectOptions {
+  /** How to (re)connect; defaults to `connect(target, options)`. */
+  connectFn?: () => Promise<Connection>;
+}
+
+export interface UpstreamEvents {
+  state: [UpstreamState];
+  catalog: [ToolCatalog];
+  /** The connection dropped; carries the child's last stderr lines when there are some. */
+  down: [McpConnectionError];
+}
+
+export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller {
+  private connection?: Connection;
+  private currentCatalog?: ToolCatalog;
+  private currentState: UpstreamState = 'connecting';
+  private readonly connectFn: () => Promise<Connection>;
+  private readonly timeoutMs?: number;
+
+  private constructor(target: Target | undefined, options: UpstreamOptions) {
+    super();
+    this.timeoutMs = options.timeoutMs;
+    if (options.connectFn) this.connectFn = options.connectFn;
+    else if (target) this.connectFn = () => connect(target, options);
+    else throw new TypeError('Upstream needs a target or a connectFn');
+  }
+
+  /** Connects, reads the catalog and returns a ready upstream. Throws McpConnectionError. */
+  static async start(target: Target | undefined, options: UpstreamOptions = {}): Promise<Upstream> {
+    const upstream = new Upstream(target, options);
+    await upstream.open();
+    return upstream;
+  }
+
+  get state(): UpstreamState {
+    return this.currentState;
+  }
+
+  get ready(): boolean {
+    return this.currentState === 'ready';
+  }
+
+  get catalog(): ToolCatalog {
+    if (!this.currentCatalog) throw new Error('Upstream has no catalog before start()');
+    return this.currentCatalog;
+  }
+
+  /** The live connection (pid, stderr tail, transport). */
+  get info(): Pick<Connection, 'transport' | 'pid' | 'stderrTail' | 'target'> | undefined {
+    return this.connection;
+  }
+
+  private setState(state: UpstreamState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+
+  private async open(): Promise<void> {
+    this.setState('connecting');
+    const connection = await this.connectFn();
+    try {
+      this.currentCatalog = await readCatalog(connection, { timeoutMs: this.timeoutMs });
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    this.connection = connection;
+    const { client } = connection;
+    client.onclose = () => this.onClosed(connection);
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshCatalog(connection));
+    this.setState('ready');
+  }
+
+  private onClosed(connection: Connection): void {
+    if (connection !== this.connection || this.currentState === 'closed') return;
+    const tail = connection.stderrTail();
+    const last = tail.length ? `; last stderr lines:\n  ${tail.join('\n  ')}` : '';
+    this.setState('down');
+    this.emit('down', new McpConnectionError('closed', `the MCP server connection closed${last}`, { stderrTail: tail }));
+  }
+
+  /** Re-reads tools/list after notifications/tools/list_changed; keeps the old catalog if that fails. */
+  async refreshCatalog(connection = this.connection): Promise<void> {
+    if (!connection || connection !== this.connection) return;
+    try {
+      const catalog = await readCatalog(connection, { timeoutMs: this.timeoutMs });
+      if (connection !== this.connection) return;
+      this.currentCatalog = catalog;
+      this.emit('catalog', catalog);
+    } catch {
+      // The next list_changed (or a reconnect) tries again; the old routes stay valid meanwhile.
+    }
+  }
+
+  /**
+   * One `tools/call`. Rejects with McpError (timeout, JSON-RPC error, connection closed) or
+   * McpConnectionError (not connected). On timeout or abort the SDK sends notifications/cancelled.
+   */
+  callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike> {
+    const connection = this.connection;
+    if (!connection || this.currentState !== 'ready') {
+      return Promise.reject(new McpConnectionError('closed', `the MCP server is ${this.currentState}`));
+    }
+    // client.request, not client.callTool: the adapter checks structured output itself and maps every
+    // failure to an HTTP status; callTool would turn a bad outputSchema match into an "invalid params".
+    return connection.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
+      timeout: options.timeoutMs,
+      signal: options.signal,
+    });
+  }
+
+  /** Closes the connection (stdin close → SIGTERM → SIGKILL for a child). Never throws. */
+  async close(): Promise<void> {
+    this.setState('closed');
+    const connection = this.connection;
+    this.connection = undefined;
+    this.removeAllListeners('catalog');
+    await connection?.close();
+  }
+}

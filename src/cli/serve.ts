@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { addTargetOptions, collect, type Runner } from './shared.js';
+import { addSpecOptions } from './generate.js';
+
+export function defineServe(program: Command, run: Runner): void {
+  const cmd = program
+    .command('serve')
+    .summary('serve the REST adapter: each POST /tools/{name} becomes a tools/call')
+    .description(
+      'Connect to an MCP server once and serve the REST adapter for its spec: POST /tools/{operationId}, ' +
+        'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz.',
+    )
+    .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
+    .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
+    .option('--public-url <url>', 'the public https URL ChatGPT calls (the spec\'s servers entry; same as --server-url)')
+    .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)')
+    .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
+    .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default)', collect)
+    .option('--call-timeout <ms>', 'budget of one tool call; slower calls answer 504 and are cancelled upstream', '40000')
+    .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
+    .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
+    .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
+    .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info');
+  addSpecOptions(cmd);
+  addTargetOptions(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  $ mcp-actions serve --port 0 -- node fixtures/servers/demo.mjs
+  $ MCP_ACTIONS_API_KEY=$(openssl rand -hex 24) mcp-actions serve --auth api-key \\
+      --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
+  $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0`,
+  );
+  cmd.action((server: string[], opts) =>
+    run(async (io) => {
+      const { serveCommand } = await import('../commands/serve.js');
+      const stop = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      return serveCommand(server, opts, io, { stop });
+    }),
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Option parsing shared by `serve` and `call`: numbers with their defaults, and the inbound auth secret from
+ * the environment.
+ */
+import type { AdapterAuth } from '../adapter/auth.js';
+import { UsageError } from '../errors.js';
+import type { AuthOptions } from '../openapi/build-spec.js';
+
+export const DEFAULT_API_KEY_ENV = 'MCP_ACTIONS_API_KEY';
+
+/** An integer flag within bounds, or the fallback when absent. */
+export function parseIntFlag(value: string | number | undefined, flag: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} "${value}" is not an integer between ${min} and ${max}`, { hint: `e.g. ${flag} ${fallback}` });
+  }
+  return n;
+}
+
+/** The adapter's inbound auth: the spec's scheme plus the secret read from `envVar`. */
+export function resolveInboundAuth(auth: AuthOptions | undefined, envVar: string | undefined, env: Record<string, string | undefined>): AdapterAuth {
+  const type = auth?.type ?? 'none';
+  if (type === 'none') return { type: 'none' };
+  if (type === 'oauth') {
+    throw new UsageError('serve cannot check OAuth tokens itself', {
+      hint: 'put the adapter behind a gateway that checks them, or use --auth api-key / bearer / basic',
+    });
+  }
+  const name = envVar ?? DEFAULT_API_KEY_ENV;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`--api-key-env "${name}" is not an environment variable name`, {
+      hint: 'pass the NAME of the variable that holds the secret, never the secret itself',
+    });
+  }
+  const secret = env[name];
+  if (!secret) {
+    const example = type === 'basic' ? 'user:password' : 'a long random string';
+    throw new UsageError(`--auth ${type} needs a secret in the environment variable ${name}, which is ${secret === undefined ? 'not set' : 'empty'}`, {
+      hint: `export ${name}=<${example}> (or name another variable with --api-key-env)`,
+    });
+  }
+  if (type === 'basic' && !secret.includes(':')) {
+    throw new UsageError(`--auth basic needs ${name} to hold "user:password"`, { hint: `export ${name}=alice:$(openssl rand -hex 16)` });
+  }
+  if (type === 'api-key') return { type, header: auth?.apiKeyHeader ?? 'X-API-Key', secret };
+  return { type, secret };
+}

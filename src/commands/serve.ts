@@ -1,0 +1,110 @@
+/**
+ * `mcp-actions serve`: connect the upstream once, publish the spec, serve the REST adapter until stopped.
+ */
+import pino from 'pino';
+import { createAdapter, DEFAULT_CALL_TIMEOUT_MS } from '../adapter/app.js';
+import { checkBindSafety, listen } from '../adapter/listen.js';
+import { DEFAULT_MAX_RESPONSE_CHARS } from '../adapter/map-result.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../adapter/read-body.js';
+import { Upstream } from '../adapter/upstream.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
+import { describeTarget } from '../mcp/target.js';
+import { formatNote } from '../openapi/notes.js';
+import type { CommandIO } from './io.js';
+import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
+import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
+import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
+
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'> {
+  port?: string;
+  host?: string;
+  /** The spec's server URL (alias of the spec flag --server-url). */
+  publicUrl?: string;
+  /** A scheme name, or false for --no-auth (allow a non-loopback bind without auth). */
+  auth?: string | boolean;
+  apiKeyEnv?: string;
+  cors?: string[];
+  callTimeout?: string;
+  maxResponseChars?: string;
+  maxBody?: string;
+  logArgs?: boolean;
+  logLevel?: string;
+}
+
+export interface ServeControl {
+  /** Resolves when the server should stop (SIGINT/SIGTERM in the CLI). */
+  stop: Promise<unknown>;
+  /** Called once listening, with the local URL. */
+  onListening?: (url: string) => void;
+}
+
+export async function serveCommand(operands: string[], opts: ServeOptions, io: CommandIO, control: ServeControl): Promise<number> {
+  const port = parseIntFlag(opts.port, '--port', 8080, 0, 65_535);
+  const host = opts.host ?? '127.0.0.1';
+  const callTimeoutMs = parseIntFlag(opts.callTimeout, '--call-timeout', DEFAULT_CALL_TIMEOUT_MS);
+  const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
+  const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
+  const noAuth = opts.auth === false;
+  if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
+    throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
+  }
+  const publicUrl = opts.publicUrl ?? opts.serverUrl;
+  // The spec flags are parsed exactly as `generate openapi` parses them (one parser, one spec).
+  const parsed = parseSpecFlags({ ...opts, auth: typeof opts.auth === 'string' ? opts.auth : undefined, serverUrl: publicUrl ?? 'http://127.0.0.1' });
+  const auth = resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
+  checkBindSafety(host, auth.type, noAuth);
+  const target = await resolveTarget(opts, operands, io);
+  const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
+  const base = await loadTemplate(opts.template, io.cwd);
+
+  let specOptions = { ...parsed, ...(base ? { base } : {}), serverUrl: publicUrl ?? '' };
+  if (!publicUrl) {
+    io.stderr(
+      'warning: no --public-url: the spec lists this machine\'s local address, which ChatGPT cannot import or call; expose the adapter (e.g. a tunnel) and pass --public-url https://…\n',
+    );
+    // The GPT profile refuses a local server URL; the local spec uses the generic profile instead.
+    if ((specOptions.profile ?? 'gpt-actions') === 'gpt-actions') specOptions = { ...specOptions, profile: 'generic' };
+  }
+
+  const logger = pino(
+    { level: opts.logLevel ?? 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    { write: (line: string) => io.stderr(line) },
+  );
+
+  io.stderr(`connecting to ${describeTarget(target)}…\n`);
+  const upstream = await Upstream.start(target, { timeoutMs, baseEnv: io.env, clientInfo: { name: 'mcp-actions', version: '0.1.0' } });
+  upstream.on('down', (error) => logger.error({ err: { message: error.message } }, 'upstream connection lost'));
+  let listening: Awaited<ReturnType<typeof listen>> | undefined;
+  try {
+    const adapter = createAdapter({
+      upstream,
+      specOptions,
+      auth,
+      cors: opts.cors,
+      limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
+      logger,
+      logArgs: opts.logArgs === true,
+    });
+    for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
+    for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
+    listening = await listen(adapter.app, port, host);
+    const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+    if (!publicUrl) adapter.republish({ serverUrl: localUrl });
+    const { server } = upstream.catalog;
+    io.stderr(
+      `serving ${upstream.catalog.tools.length} tools of ${server.name} ${server.version} at ${listening.url}\n` +
+        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n`,
+    );
+    io.stdout(`${listening.url}\n`);
+    control.onListening?.(listening.url);
+    await control.stop;
+    io.stderr('stopping…\n');
+    adapter.dispose();
+    return 0;
+  } finally {
+    await listening?.close();
+    await upstream.close();
+    logger.flush?.();
+  }
+}

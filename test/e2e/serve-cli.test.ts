@@ -1,0 +1,159 @@
+/**
+ * `mcp-actions serve` and `mcp-actions call` as a user runs them: the built CLI, spawned. The spec served at
+ * /openapi.json and /openapi.yaml is byte for byte what `generate openapi` prints for the same options.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callTool, request, stopChild } from './serve-helpers.js';
+
+const run = promisify(execFile);
+const CLI = 'dist/cli.js';
+const DEMO = ['--', process.execPath, 'fixtures/servers/demo.mjs'];
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  await Promise.all(children.map(stopChild));
+});
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Spawns `serve --port 0 …` and waits for the URL it prints on stdout. */
+async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(line!);
+    });
+    void exit.then((code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  return { child, url, stderr: () => err, exit };
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('serve with a public URL and an API key', () => {
+  const specFlags = ['--public-url', 'https://api.example.com', '--auth', 'api-key', '--api-key-header', 'X-Custom-Key', '--consequential', 'all'];
+  const generateFlags = ['--server-url', 'https://api.example.com', '--auth', 'api-key', '--api-key-header', 'X-Custom-Key', '--consequential', 'all'];
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve([...specFlags, '--api-key-env', 'DEMO_KEY', ...DEMO], { DEMO_KEY: 'k-123456' });
+  });
+
+  it('prints the URL it listens on, on stdout', () => {
+    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(served.stderr()).not.toContain('no --public-url');
+  });
+
+  it('publishes at /openapi.json exactly what `generate openapi --format json` prints', async () => {
+    const generated = await cli(['generate', 'openapi', '--format', 'json', ...generateFlags, ...DEMO]);
+    expect(generated.code).toBe(0);
+    const published = await request(`${served.url}/openapi.json`);
+    expect(published.status).toBe(200);
+    expect(published.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(published.text).toBe(generated.stdout);
+    expect(published.body.servers).toEqual([{ url: 'https://api.example.com' }]);
+    expect(published.body.components.securitySchemes).toEqual({ apiKey: { type: 'apiKey', in: 'header', name: 'X-Custom-Key' } });
+  });
+
+  it('publishes at /openapi.yaml exactly what `generate openapi` prints', async () => {
+    const generated = await cli(['generate', 'openapi', ...generateFlags, ...DEMO]);
+    expect(generated.code).toBe(0);
+    expect((await request(`${served.url}/openapi.yaml`)).text).toBe(generated.stdout);
+  });
+
+  it('checks the key, and logs one line per call on stderr without the key or the arguments', async () => {
+    expect((await callTool(served.url, 'get_forecast', { city: 'Lisbon' })).status).toBe(401);
+    const ok = await callTool(served.url, 'get_forecast', { city: 'Lisbon' }, { 'X-Custom-Key': 'k-123456' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ city: 'Lisbon', units: 'metric' });
+    await expect.poll(() => served.stderr().split('\n').filter((l) => l.includes('"msg":"call"')).length).toBe(2);
+    const lines = served.stderr().split('\n').filter((l) => l.includes('"msg":"call"')).map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.tool, l.status])).toEqual([
+      ['get_forecast', 401],
+      ['get_forecast', 200],
+    ]);
+    expect(served.stderr()).not.toContain('k-123456');
+    expect(served.stderr()).not.toContain('Lisbon');
+  });
+
+  it('stops on SIGTERM with exit code 0', async () => {
+    served.child.kill('SIGTERM');
+    expect(await served.exit).toBe(0);
+  });
+});
+
+describe('serve without a public URL', () => {
+  it('warns, and serves a spec for its local address', async () => {
+    const served = await serve(DEMO);
+    expect(served.stderr()).toContain('warning: no --public-url');
+    const spec = (await request(`${served.url}/openapi.json`)).body;
+    expect(spec.servers).toEqual([{ url: served.url }]);
+    expect((await callTool(served.url, 'add', { a: 2, b: 3 })).status).toBe(200);
+    served.child.kill('SIGINT');
+    expect(await served.exit).toBe(0);
+  });
+});
+
+describe('serve refuses unsafe or incomplete settings (exit 2, one line)', () => {
+  it.each([
+    [['--host', '0.0.0.0'], {}, /refusing to listen on 0\.0\.0\.0 without auth.*--no-auth/],
+    [['--host', '0.0.0.0', '--auth', 'bearer', '--api-key-env', 'UNSET_VAR_X'], {}, /--auth bearer needs a secret in the environment variable UNSET_VAR_X, which is not set/],
+    [['--auth', 'basic', '--api-key-env', 'BASIC_SECRET'], { BASIC_SECRET: 'no-colon' }, /--auth basic needs BASIC_SECRET to hold "user:password"/],
+    [['--auth', 'oauth', '--oauth-authorization-url', 'https://a.example.com/a', '--oauth-token-url', 'https://a.example.com/t'], { MCP_ACTIONS_API_KEY: 'x' }, /serve cannot check OAuth tokens itself/],
+    [['--port', '70000'], {}, /--port "70000" is not an integer between 0 and 65535/],
+  ])('%j', async (args, env, message) => {
+    const r = await cli(['serve', ...args, ...DEMO], env as Record<string, string>);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('call', () => {
+  it('prints the status and body the adapter would answer', async () => {
+    const r = await cli(['call', 'get_forecast', '--args', '{"city":"Lisbon","days":2}', ...DEMO]);
+    expect(r.code).toBe(0);
+    const [status, ...body] = r.stdout.split('\n');
+    expect(status).toBe('200');
+    expect(JSON.parse(body.join('\n'))).toMatchObject({ city: 'Lisbon', temperatures: [expect.any(Number), expect.any(Number)] });
+  });
+
+  it('answers 400 for arguments that fail the schema, exit 1', async () => {
+    const r = await cli(['call', 'get_forecast', '--args', '{"city":"Lisbon","days":9}', ...DEMO]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('400');
+    expect(JSON.parse(r.stdout.slice(4)).error.details).toEqual([{ path: '/days', message: '"/days" must be <= 7' }]);
+  });
+
+  it.each([
+    [['nope'], /the server has no tool "nope"; its tools: add, create_note/],
+    [['add', '--args', '{a:1}'], /--args is not valid JSON/],
+    [['add', '--args', '[1]'], /--args must be a JSON object/],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const r = await cli(['call', ...args, ...DEMO]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
