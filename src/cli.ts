@@ -6,9 +6,13 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
-import { EXIT_FAILURE, McpActionsError, formatError } from './errors.js';
+import { EXIT_FAILURE } from './errors.js';
+import { describeError } from './cli/shared.js';
 import { defineInspect } from './cli/inspect.js';
+import { defineValidate } from './cli/validate.js';
+import { defineDiff } from './cli/diff.js';
 import { defineGenerate } from './cli/generate.js';
+import { defineGenerateFunctions } from './cli/generate-functions.js';
 import { defineServe } from './cli/serve.js';
 import { defineCall } from './cli/call.js';
 import type { Handler } from './cli/shared.js';
@@ -32,15 +36,7 @@ async function run(handler: Handler): Promise<void> {
 }
 
 function reportError(error: unknown): number {
-  if (error instanceof McpActionsError) {
-    process.stderr.write(`mcp-actions: ${formatError(error)}\n`);
-    return error.exitCode;
-  }
-  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(
-    `mcp-actions: unexpected error, please report it at https://github.com/mcp-actions/mcp-actions/issues\n${stack}\n`,
-  );
-  return EXIT_FAILURE;
+  return describeError(error, (text) => process.stderr.write(text));
 }
 
 const program = new Command()
@@ -55,7 +51,10 @@ const program = new Command()
   });
 
 defineInspect(program, run);
-defineGenerate(program, run);
+defineValidate(program, run);
+defineDiff(program, run);
+const generate = defineGenerate(program, run);
+defineGenerateFunctions(generate, run);
 defineServe(program, run);
 defineCall(program, run);
 

@@ -30,6 +30,7 @@ export type McpConnectionErrorKind =
   | 'spawn' // the command could not be started
   | 'exited' // the server process exited before answering
   | 'refused' // the URL refused the connection / host not found
+  | 'http' // the server answered with an HTTP error (5xx)
   | 'auth' // 401 / 403
   | 'protocol' // the other side does not speak MCP
   | 'timeout' // no answer in time

@@ -19,3 +19,26 @@ export {
 export { serializeSpec } from './openapi/serialize.js';
 export { formatNote } from './openapi/notes.js';
 export { mapToolNames, OPERATION_ID_PATTERN } from './openapi/naming.js';
+export { validateSpecText, validateLoadedSpec, STRUCTURAL_RULES, type ValidateOptions, type ValidationProfile, type ValidationReport } from './validate/validate-spec.js';
+export { loadSpec, type LoadedSpec, type Position } from './validate/source-map.js';
+export { GPT_ACTIONS_RULES } from './validate/rules/index.js';
+export type { Problem, Rule, Severity } from './validate/types.js';
+export { formatReport, type ReportFormat } from './validate/format-report.js';
+export { diffSpecs } from './validate/diff/diff-specs.js';
+export type { Change, ChangeSeverity, DiffReport } from './validate/diff/types.js';
+export { compareWithRegenerated, recordedOptions, type DriftResult } from './validate/drift.js';
+export {
+  buildFunctionTools,
+  MAX_FUNCTION_TOOLS,
+  type ChatFunctionTool,
+  type FunctionApi,
+  type FunctionDefinition,
+  type FunctionToolsOptions,
+  type FunctionToolsResult,
+  type ResponsesFunctionTool,
+} from './functions/build-tools.js';
+export { toStrictSchema, type StrictResult } from './functions/strict-schema.js';
+export type { FunctionNote } from './functions/strict-keywords.js';
+export { restoreArguments, toMcpCall, type McpCall } from './functions/route-call.js';
+export { formatToolResult, type ToolResultLike } from './functions/tool-result.js';
+export { buildResponsesMcpTool, type ResponsesMcpOptions, type ResponsesMcpTool } from './functions/responses-mcp.js';

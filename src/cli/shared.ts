@@ -5,12 +5,27 @@
  */
 import { Command, Option } from 'commander';
 import type { CommandIO } from '../commands/io.js';
+import { EXIT_FAILURE, McpActionsError, formatError } from '../errors.js';
 
 /** A command handler returns its exit code; it throws typed errors for the CLI to map. */
 export type Handler = (io: CommandIO) => Promise<number>;
 
 /** Runs a handler with the process's IO and maps errors: supplied by cli.ts. */
 export type Runner = (handler: Handler) => Promise<void>;
+
+/**
+ * Writes the message for a failed command and returns its exit code: one line for a known error,
+ * "unexpected error, please report" and the stack for anything else.
+ */
+export function describeError(error: unknown, write: (text: string) => void): number {
+  if (error instanceof McpActionsError) {
+    write(`mcp-actions: ${formatError(error)}\n`);
+    return error.exitCode;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  write(`mcp-actions: unexpected error, please report it at https://github.com/mcp-actions/mcp-actions/issues\n${stack}\n`);
+  return EXIT_FAILURE;
+}
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

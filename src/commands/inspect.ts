@@ -1,7 +1,7 @@
 /** `mcp-actions inspect`: print a server's tools as a table, or the whole catalog as JSON. */
 import { countParameters, toolTitle, type ToolCatalog } from '../mcp/catalog.js';
-import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
-import { listTools } from '../mcp/introspect.js';
+import { connect, DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
+import { readCatalog } from '../mcp/introspect.js';
 import { describeTarget } from '../mcp/target.js';
 import type { CommandIO } from './io.js';
 import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
@@ -14,8 +14,15 @@ export async function inspectCommand(operands: string[], opts: InspectOptions, i
   const target = await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
-  const catalog = await listTools(target, { timeoutMs, baseEnv: io.env });
-  io.stderr(`${catalog.server.name} ${catalog.server.version}: ${catalog.tools.length} tools\n`);
+  const connection = await connect(target, { timeoutMs, baseEnv: io.env });
+  let catalog: ToolCatalog;
+  try {
+    catalog = await readCatalog(connection, { timeoutMs });
+  } finally {
+    await connection.close();
+  }
+  const via = connection.transport === 'stdio' ? 'stdio' : connection.transport === 'sse' ? 'legacy SSE' : 'Streamable HTTP';
+  io.stderr(`${catalog.server.name} ${catalog.server.version} (over ${via}): ${catalog.tools.length} tools\n`);
   io.stdout(opts.json ? `${JSON.stringify(catalog, null, 2)}\n` : formatCatalogTable(catalog));
   return 0;
 }

@@ -101,21 +101,39 @@ export async function resolveTarget(
   if (opts.server !== undefined && opts.config === undefined) {
     throw new UsageError('--server only makes sense with --config', { hint: 'add --config FILE' });
   }
+  const cwd = opts.cwd === undefined ? undefined : resolve(io.cwd, opts.cwd);
+  let target: Target;
   if (url !== undefined) {
     checkUrl(url, '--url');
-    return { kind: 'http', url, headers, transport: parseTransport(opts.transport) };
+    target = { kind: 'http', url, headers, transport: parseTransport(opts.transport) };
+  } else if (opts.config !== undefined) {
+    const entry = selectServer(await loadConfigFile(opts.config, io), opts.server);
+    target =
+      entry.kind === 'http'
+        ? {
+            ...entry,
+            headers: { ...entry.headers, ...headers },
+            transport: opts.transport === undefined ? entry.transport : parseTransport(opts.transport),
+          }
+        : { ...entry, env: { ...entry.env, ...env }, cwd: cwd ?? entry.cwd };
+  } else {
+    const [command, ...args] = argv;
+    target = { kind: 'stdio', command: command!, args, env, cwd };
   }
-  if (opts.config !== undefined) {
-    const target = selectServer(await loadConfigFile(opts.config, io), opts.server);
-    if (target.kind === 'http') {
-      return {
-        ...target,
-        headers: { ...target.headers, ...headers },
-        transport: opts.transport ? parseTransport(opts.transport) : target.transport,
-      };
-    }
-    return { ...target, env: { ...target.env, ...env }, cwd: opts.cwd ?? target.cwd };
-  }
-  const [command, ...args] = argv;
-  return { kind: 'stdio', command: command!, args, env, cwd: opts.cwd ? resolve(io.cwd, opts.cwd) : undefined };
+  checkFlagsFit(target, opts);
+  return target;
+}
+
+/** Flags for the other kind of server are a mistake worth saying, not something to ignore. */
+function checkFlagsFit(target: Target, opts: TargetOptions): void {
+  const misplaced =
+    target.kind === 'http'
+      ? [opts.env?.length ? '--env' : '', opts.cwd !== undefined ? '--cwd' : ''].filter(Boolean)
+      : [opts.header?.length ? '--header' : '', opts.transport !== undefined ? '--transport' : ''].filter(Boolean);
+  if (misplaced.length === 0) return;
+  const kind = target.kind === 'http' ? 'an HTTP server' : 'a stdio server';
+  const fits = target.kind === 'http' ? 'stdio servers (a command after --)' : 'HTTP servers (--url)';
+  throw new UsageError(`${misplaced.join(' and ')} ${misplaced.length > 1 ? 'do' : 'does'} not apply to ${kind}`, {
+    hint: `${misplaced.length > 1 ? 'they apply' : 'it applies'} to ${fits} only; remove ${misplaced.length > 1 ? 'them' : 'it'}`,
+  });
 }

@@ -4,13 +4,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { McpConnectionError } from '../errors.js';
-import { describeTarget, type HttpTarget, type StdioTarget, type Target } from './target.js';
+import { classifyHttpError, classifyStdioError, httpStatus } from './connect-errors.js';
+import type { HttpTarget, StdioTarget, Target } from './target.js';
+
+export { isConnectionClosed, isTimeout, messageOf } from './connect-errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const STDERR_TAIL_LINES = 20;
@@ -38,6 +39,8 @@ export interface Connection {
   pid?: number;
   /** Last lines of the child's stderr. */
   stderrTail(): string[];
+  /** How the stdio child ended, once it has: "exited with code 1", "was killed by SIGKILL". */
+  exitStatus?(): string | undefined;
   /** Closes the client and the child (stdin close → SIGTERM → SIGKILL). Never throws. */
   close(): Promise<void>;
 }
@@ -102,7 +105,7 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
     await client.connect(transport, { timeout });
   } catch (error) {
     await close();
-    throw classifyStdioError(error, target, transport, tail.lines(), timeout);
+    throw classifyStdioError(error, target, describeExit(transport.exit), tail.lines(), timeout);
   }
   return {
     client,
@@ -110,63 +113,34 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
     transport: 'stdio',
     pid: transport.pid ?? undefined,
     stderrTail: () => tail.lines(),
+    exitStatus: () => describeExit(transport.exit),
     close,
   };
 }
 
-function closer(client: Client): () => Promise<void> {
+function describeExit(exit: ObservedStdioTransport['exit']): string | undefined {
+  if (!exit) return undefined;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** close() for a connection: runs once, never throws; `before` (best effort) runs first. */
+function closer(client: Client, before?: () => Promise<unknown>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
-    closing ??= client.close().catch(() => undefined);
+    closing ??= (async () => {
+      await before?.().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    })();
     return closing;
   };
 }
 
-function classifyStdioError(
-  error: unknown,
-  target: StdioTarget,
-  transport: ObservedStdioTransport,
-  stderrTail: string[],
-  timeout: number,
-): McpConnectionError {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') {
-    return new McpConnectionError('spawn', `command not found: ${target.command}`, {
-      hint: 'check the spelling, install it, or give its full path',
-      cause: error,
-    });
-  }
-  if (code === 'EACCES') {
-    return new McpConnectionError('spawn', `permission denied running ${target.command}`, {
-      hint: 'make it executable (chmod +x) or run it through its interpreter, e.g. -- node server.js',
-      cause: error,
-    });
-  }
-  if (transport.exit || isConnectionClosed(error)) {
-    const how = transport.exit
-      ? transport.exit.signal
-        ? `was killed by ${transport.exit.signal}`
-        : `exited with code ${transport.exit.code}`
-      : 'closed its output';
-    const last = stderrTail.length ? ` Last stderr lines:\n  ${stderrTail.join('\n  ')}` : ' It wrote nothing on stderr.';
-    return new McpConnectionError('exited', `the server (${describeTarget(target)}) ${how} before answering`, {
-      hint: `run the command by hand to see why.${last}`,
-      cause: error,
-      stderrTail,
-    });
-  }
-  if (isTimeout(error)) {
-    return new McpConnectionError('timeout', `no answer from ${describeTarget(target)} within ${timeout} ms`, {
-      hint: 'check that it is an MCP server speaking stdio, or raise --timeout',
-      cause: error,
-      stderrTail,
-    });
-  }
-  return new McpConnectionError('protocol', `could not talk MCP with ${describeTarget(target)}: ${messageOf(error)}`, {
-    hint: 'check that the command starts an MCP server on stdio (some servers need an argument such as "stdio")',
-    cause: error,
-    stderrTail,
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
   });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }
 
 async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise<Connection> {
@@ -185,6 +159,11 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
     } catch (error) {
       await close();
       throw error;
+    }
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+      // Be polite to stateful servers: end the session (DELETE) before dropping the connection.
+      const ending = closer(client, () => withTimeout(transport.terminateSession(), Math.min(timeout, 2000)));
+      return { client, target, transport: kind, stderrTail: () => [], close: ending };
     }
     return { client, target, transport: kind, stderrTail: () => [], close };
   };
@@ -213,84 +192,4 @@ function withHeaders(headers: Record<string, string>): typeof fetch {
     for (const [k, v] of Object.entries(headers)) merged.set(k, v);
     return fetch(input, { ...init, headers: merged });
   };
-}
-
-function httpStatus(error: unknown): number | undefined {
-  if (error instanceof StreamableHTTPError || error instanceof SseError) {
-    return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
-  }
-  return undefined;
-}
-
-function classifyHttpError(error: unknown, target: HttpTarget, timeout: number): McpConnectionError {
-  const url = target.url;
-  const status = httpStatus(error);
-  if (status === 401 || status === 403) {
-    return new McpConnectionError('auth', `${status} from ${url}: the server wants credentials`, {
-      hint: 'pass them with --header "Authorization: Bearer <token>" (or the header the server expects)',
-      cause: error,
-    });
-  }
-  const netCode = networkCode(error);
-  if (netCode === 'ECONNREFUSED') {
-    return new McpConnectionError('refused', `connection refused by ${url}`, {
-      hint: 'is the server running and listening on that host and port?',
-      cause: error,
-    });
-  }
-  if (netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN') {
-    return new McpConnectionError('refused', `host not found: ${new URL(url).hostname}`, {
-      hint: 'check the URL',
-      cause: error,
-    });
-  }
-  if (netCode === 'ECONNRESET' || netCode === 'UND_ERR_SOCKET') {
-    return new McpConnectionError('closed', `${url} closed the connection`, {
-      hint: 'check that the URL is an MCP endpoint (often ending in /mcp or /sse)',
-      cause: error,
-    });
-  }
-  if (isTimeout(error)) {
-    return new McpConnectionError('timeout', `no answer from ${url} within ${timeout} ms`, {
-      hint: 'check the URL, or raise --timeout',
-      cause: error,
-    });
-  }
-  const detail = status ? `HTTP ${status}` : firstLine(messageOf(error));
-  return new McpConnectionError('protocol', `${url} does not look like an MCP server (${detail})`, {
-    hint: 'check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',
-    cause: error,
-  });
-}
-
-function networkCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const msg = (e as Error).message;
-    if (typeof msg === 'string') {
-      const m = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET)\b/.exec(msg);
-      if (m) return m[1];
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-export function isTimeout(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
-}
-
-export function isConnectionClosed(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function firstLine(s: string): string {
-  const line = s.split('\n')[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
 }

@@ -4,7 +4,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpConnectionError } from '../errors.js';
 import type { CatalogTool, JsonSchema, ToolCatalog } from './catalog.js';
-import { connect, isConnectionClosed, isTimeout, messageOf, type ConnectOptions, type Connection } from './connect.js';
+import { connect, type ConnectOptions, type Connection } from './connect.js';
+import { isConnectionClosed, isTimeout, messageOf } from './connect-errors.js';
 import { describeTarget, type Target } from './target.js';
 
 /** A server that pages forever is a bug, not a catalog. */
@@ -44,9 +45,11 @@ function toCatalogTool(tool: {
   outputSchema?: unknown;
   annotations?: unknown;
 }): CatalogTool {
-  const out: CatalogTool = { name: tool.name, inputSchema: (tool.inputSchema ?? { type: 'object' }) as JsonSchema };
+  // Key order is the order people read a tool in, and stable: --json output is deterministic.
+  const out: CatalogTool = { name: tool.name } as CatalogTool;
   if (tool.title !== undefined) out.title = tool.title;
   if (tool.description !== undefined) out.description = tool.description;
+  out.inputSchema = (tool.inputSchema ?? { type: 'object' }) as JsonSchema;
   if (tool.outputSchema !== undefined) out.outputSchema = tool.outputSchema as JsonSchema;
   if (tool.annotations !== undefined) out.annotations = tool.annotations as CatalogTool['annotations'];
   return out;
@@ -100,7 +103,8 @@ export function wrapRequestError(error: unknown, connection: Connection, method:
   if (isConnectionClosed(error)) {
     const tail = connection.stderrTail();
     const last = tail.length ? ` Last stderr lines:\n  ${tail.join('\n  ')}` : '';
-    return new McpConnectionError('exited', `the server (${where}) closed the connection during ${method}`, {
+    const how = connection.exitStatus?.() ?? 'closed the connection';
+    return new McpConnectionError('exited', `the server (${where}) ${how} during ${method}`, {
       hint: `run it by hand to see why.${last}`,
       cause: error,
       stderrTail: tail,

@@ -1,0 +1,121 @@
+/**
+ * The fronts under test. Each `start()` brings one up in front of its own server-everything stdio child and
+ * returns a caller plus the means to measure it: `frontCpuMs()` (the front process only), `childCpuMs()` (every
+ * process the front started, i.e. the stdio server), `peakRssMb()` (the front's VmHWM) and `stop()`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasCommand } from './generator.mjs';
+import { connectDirect, connectMcpHttp, connectRest } from './clients.mjs';
+import { descendants, freePort, peakRssMb, readStat, spawnNode, stopTree, waitForOutput, waitForPort } from './procs.mjs';
+
+const START_TIMEOUT_MS = 30_000;
+
+/** Path of a package's bin script (so it runs as `node script`, whose PID is the front itself). */
+export function binScript(root, pkg, name) {
+  const dir = join(root, 'node_modules', pkg);
+  const { bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return join(dir, typeof bin === 'string' ? bin : bin[name]);
+}
+
+const sumCpu = (procs) => procs.reduce((total, p) => total + p.cpuMs, 0);
+
+/** Measurement hooks for a front running as process `proc`. */
+function measured(proc, caller, records) {
+  return {
+    call: caller.call,
+    frontPid: proc.pid,
+    frontCpuMs: () => readStat(proc.pid)?.cpuMs ?? NaN,
+    childCpuMs: () => sumCpu(descendants(proc.pid)),
+    peakRssMb: () => peakRssMb(proc.pid),
+    stop: async () => {
+      await caller.close().catch(() => {});
+      records.push(...(await stopTree(proc)));
+    },
+  };
+}
+
+/** True when the built CLI has a `serve` command (the adapter has landed). */
+export function adapterAvailable(root) {
+  return hasCommand(join(root, 'dist', 'cli.js'), ['serve']);
+}
+
+/**
+ * @param {{ root: string, everything: string, concurrency: number, records: object[], nodeArgs?: string[] }} ctx
+ *   records collects every process started, so the caller can prove none is left; nodeArgs go to each HTTP
+ *   front's node (e.g. --cpu-prof).
+ */
+export function defineFronts({ root, everything, concurrency, records, nodeArgs = [] }) {
+  const upstream = [process.execPath, everything, 'stdio'];
+  const startHttp = async (script, args, url) => {
+    const proc = spawnNode(script, args, { nodeArgs });
+    try {
+      const port = await url(proc);
+      return { proc, port };
+    } catch (error) {
+      records.push(...(await stopTree(proc)));
+      throw new Error(`${error instanceof Error ? error.message : error}\n${proc.tail()}`);
+    }
+  };
+  return {
+    direct: async () => {
+      const caller = await connectDirect(everything);
+      const child = readStat(caller.pid);
+      if (child) records.push(child);
+      return {
+        call: caller.call,
+        frontPid: process.pid,
+        frontCpuMs: () => {
+          const { user, system } = process.cpuUsage();
+          return (user + system) / 1000;
+        },
+        childCpuMs: () => readStat(caller.pid)?.cpuMs ?? NaN,
+        peakRssMb: () => undefined, // the bench process itself: not comparable
+        stop: () => caller.close(),
+      };
+    },
+    reference: async () => {
+      const { proc, port } = await startHttp(join(root, 'bench', 'reference-server.mjs'), ['--', ...upstream], async (p) =>
+        Number((await waitForOutput(p, /listening http:\/\/127\.0\.0\.1:(\d+)/, START_TIMEOUT_MS))[1]),
+      );
+      return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
+    },
+    adapter: async () => {
+      const { proc, port } = await startHttp(join(root, 'dist', 'cli.js'), ['serve', '--port', '0', '--', ...upstream], async (p) =>
+        Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
+      );
+      return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
+    },
+    supergateway: async () => {
+      const port = await freePort();
+      const command = upstream.map((a) => JSON.stringify(a)).join(' ');
+      const script = binScript(root, 'supergateway', 'supergateway');
+      const args = ['--stdio', command, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(port), '--logLevel', 'none'];
+      const { proc } = await startHttp(script, args, async (p) => {
+        await waitForPort(port, START_TIMEOUT_MS, p.exited);
+        return port;
+      });
+      try {
+        return measured(proc, await connectMcpHttp(`http://127.0.0.1:${port}/mcp`, concurrency), records);
+      } catch (error) {
+        records.push(...(await stopTree(proc)));
+        throw error;
+      }
+    },
+    'mcp-proxy': async () => {
+      const port = await freePort();
+      const script = binScript(root, 'mcp-proxy', 'mcp-proxy');
+      const args = ['--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--', ...upstream];
+      const { proc } = await startHttp(script, args, async (p) => {
+        await waitForPort(port, START_TIMEOUT_MS, p.exited);
+        return port;
+      });
+      try {
+        return measured(proc, await connectMcpHttp(`http://127.0.0.1:${port}/mcp`, concurrency), records);
+      } catch (error) {
+        records.push(...(await stopTree(proc)));
+        throw error;
+      }
+    },
+  };
+}

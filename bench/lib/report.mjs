@@ -1,0 +1,117 @@
+/**
+ * Turns measurements into the printed table and the target checks (ratios within one run, PASS/FAIL/SKIP).
+ */
+
+/** @typedef {{ name: string, value?: number, unit: string, op: '>=' | '<=' | 'info', limit?: number, status: 'PASS'|'FAIL'|'SKIP'|'INFO', note?: string }} Check */
+
+const fmt = (value, digits = 0) =>
+  value === undefined || Number.isNaN(value) ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** The first line of text, cut to max characters. */
+const oneLine = (text, max) => {
+  const line = String(text).split('\n')[0];
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+function pad(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  '))
+    .join('\n');
+}
+
+/** The per-scenario table. */
+export function formatScenarios(scenarios) {
+  const rows = [
+    ['scenario', 'seq/s', 'p50 ms', 'p99 ms', '32×/s', 'p50@32', 'p99@32', 'front µs/call', 'child µs/call', 'client µs/call', 'peak RSS MB', 'errors'],
+  ];
+  const notes = [];
+  for (const [name, s] of Object.entries(scenarios)) {
+    if (s.skipped || s.error) {
+      rows.push([name, ...Array(11).fill('–')]);
+      notes.push(`${name}: ${s.skipped ? `skipped, ${s.skipped}` : `failed, ${oneLine(s.error, 200)}`}`);
+      continue;
+    }
+    rows.push([
+      name,
+      fmt(s.sequential.perSecond),
+      fmt(s.sequential.p50Ms, 3),
+      fmt(s.sequential.p99Ms, 3),
+      fmt(s.concurrent.perSecond),
+      fmt(s.concurrent.p50Ms, 2),
+      fmt(s.concurrent.p99Ms, 2),
+      fmt(s.concurrent.frontCpuUs),
+      fmt(s.concurrent.childCpuUs),
+      name === 'direct' ? '(front)' : fmt(s.concurrent.clientCpuUs),
+      s.peakRssMb === undefined ? '–' : fmt(s.peakRssMb, 1),
+      String(s.sequential.errors + s.concurrent.errors),
+    ]);
+    const firstError = s.sequential.firstError ?? s.concurrent.firstError;
+    if (firstError) notes.push(`${name}: first error: ${oneLine(firstError, 200)}`);
+  }
+  return [pad(rows), ...notes].join('\n');
+}
+
+const ok = (s) => s && !s.skipped && !s.error;
+
+/** Every target from issue 8, computed from one run. @returns {Check[]} */
+export function computeChecks(scenarios, gen) {
+  const { adapter, reference, direct } = scenarios;
+  const peers = ['supergateway', 'mcp-proxy'].map((n) => scenarios[n]).filter(ok);
+  const fasterPeer = peers.sort((a, b) => b.concurrent.perSecond - a.concurrent.perSecond)[0];
+  const adapterMissing = !ok(adapter) ? (adapter?.skipped ?? adapter?.error?.split('\n')[0] ?? 'not run') : undefined;
+  /** @returns {Check} */
+  const check = (name, unit, op, limit, value, missing) => {
+    if (missing !== undefined || value === undefined || Number.isNaN(value)) {
+      return { name, unit, op, limit, status: 'SKIP', note: missing ?? 'not measured' };
+    }
+    const pass = op === '>=' ? value >= limit : value <= limit;
+    return { name, unit, op, limit, value, status: pass ? 'PASS' : 'FAIL' };
+  };
+  const need = (...parts) => parts.find((p) => !ok(p.s))?.why;
+  const errorFree = ok(adapter) && adapter.sequential.errors + adapter.concurrent.errors > 0 ? 'the adapter answered errors' : undefined;
+  const checks = [
+    check('adapter / reference, calls/s at 32 callers', '×', '>=', 0.6,
+      ok(adapter) && ok(reference) ? adapter.concurrent.perSecond / reference.concurrent.perSecond : undefined,
+      adapterMissing ?? errorFree ?? need({ s: reference, why: 'reference did not run' })),
+    check('adapter / faster peer, calls/s at 32 callers', '×', '>=', 4,
+      ok(adapter) && fasterPeer ? adapter.concurrent.perSecond / fasterPeer.concurrent.perSecond : undefined,
+      adapterMissing ?? errorFree ?? (fasterPeer ? undefined : 'no peer ran')),
+    check('adapter / reference, front CPU per call', '×', '<=', 2.5,
+      ok(adapter) && ok(reference) ? adapter.concurrent.frontCpuUs / reference.concurrent.frontCpuUs : undefined,
+      adapterMissing ?? need({ s: reference, why: 'reference did not run' })),
+    check('adapter p50 − direct p50, sequential', 'ms', '<=', 0.5,
+      ok(adapter) && ok(direct) ? adapter.sequential.p50Ms - direct.sequential.p50Ms : undefined,
+      adapterMissing ?? need({ s: direct, why: 'direct did not run' })),
+    check('adapter peak RSS under the 32-caller load', 'MB', '<=', 80, ok(adapter) ? adapter.peakRssMb : undefined, adapterMissing),
+    check('buildSpec, 1,000 tools with $defs (first call)', 'ms', '<=', 150, gen.buildSpec?.ms, gen.buildSpec?.skipped ?? gen.buildSpec?.error),
+    check('mcp-actions --version cold start (median)', 'ms', '<=', 150, gen.coldStart?.ms, gen.coldStart?.skipped ?? gen.coldStart?.error),
+    check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
+  ];
+  const baseline = (c, g) => {
+    if (g?.baselineMs !== undefined && c.status !== 'SKIP') c.note = `node -e 0 alone: ${fmt(g.baselineMs, 1)} ms`;
+  };
+  baseline(checks[6], gen.coldStart);
+  baseline(checks[7], gen.validate30);
+  if (gen.buildSpec?.warmMs !== undefined && checks[5].status !== 'SKIP') checks[5].note = `warm: ${fmt(gen.buildSpec.warmMs, 1)} ms`;
+  const info = (name, unit, value, note) => ({ name, unit, op: 'info', value, status: value === undefined ? 'SKIP' : 'INFO', note });
+  checks.push(
+    info('generate openapi on server-everything, end to end (median)', 'ms', gen.generateOpenapi?.ms, gen.generateOpenapi?.skipped ?? gen.generateOpenapi?.error),
+    info('reference / faster peer, calls/s at 32 callers (headroom)', '×',
+      ok(reference) && fasterPeer ? reference.concurrent.perSecond / fasterPeer.concurrent.perSecond : undefined,
+      fasterPeer ? undefined : 'no peer ran'),
+  );
+  return checks;
+}
+
+/** The targets table. */
+export function formatChecks(checks) {
+  const rows = [['target', 'measured', 'limit', 'result']];
+  for (const c of checks) {
+    const digits = c.unit === '×' ? 2 : c.unit === 'ms' && (c.value ?? 99) < 10 ? 3 : 1;
+    const measured = c.value === undefined ? '–' : `${fmt(c.value, digits)} ${c.unit}`;
+    const limit = c.op === 'info' ? '' : `${c.op === '>=' ? '≥' : '≤'} ${c.limit} ${c.unit}`;
+    rows.push([c.name, measured, limit, c.note ? `${c.status} (${oneLine(c.note, 70)})` : c.status]);
+  }
+  return pad(rows);
+}

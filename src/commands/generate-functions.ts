@@ -1,0 +1,59 @@
+/** `mcp-actions generate functions`: a server's tools as OpenAI function tools (JSON on stdout). */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { buildFunctionTools, type FunctionApi } from '../functions/build-tools.js';
+import type { FunctionNote } from '../functions/strict-keywords.js';
+import { formatNote } from '../openapi/notes.js';
+import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
+import { listTools } from '../mcp/introspect.js';
+import { describeTarget } from '../mcp/target.js';
+import type { CommandIO } from './io.js';
+import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
+
+export interface GenerateFunctionsOptions extends TargetOptions {
+  api?: string;
+  strict?: boolean;
+  nameMap?: string;
+  include?: string[];
+  exclude?: string[];
+}
+
+export async function generateFunctionsCommand(operands: string[], opts: GenerateFunctionsOptions, io: CommandIO): Promise<number> {
+  const api: FunctionApi = opts.api === 'responses' ? 'responses' : 'chat';
+  const target = await resolveTarget(opts, operands, io);
+  const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
+  io.stderr(`connecting to ${describeTarget(target)}…\n`);
+  const catalog = await listTools(target, { timeoutMs, baseEnv: io.env });
+  const result = buildFunctionTools(catalog, { api, strict: opts.strict === true, include: opts.include, exclude: opts.exclude });
+  printNotes(result.notes, io);
+  const map = `${JSON.stringify(result.nameMap, null, 2)}\n`;
+  if (opts.nameMap !== undefined) {
+    await writeNameMap(resolve(io.cwd, opts.nameMap), map, opts.nameMap);
+    io.stderr(`name map written to ${opts.nameMap}\n`);
+  } else {
+    io.stderr(`name map (function name → MCP tool name):\n${map}`);
+  }
+  io.stdout(`${JSON.stringify(result.tools, null, 2)}\n`);
+  io.stderr(`${result.tools.length} ${api === 'chat' ? 'Chat Completions' : 'Responses API'} function tools${opts.strict ? ' (strict)' : ''}\n`);
+  return 0;
+}
+
+async function writeNameMap(path: string, text: string, given: string): Promise<void> {
+  try {
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot write --name-map ${given} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: 'check that the directory exists and is writable',
+      cause: error,
+    });
+  }
+}
+
+/** Warnings and errors one per line; info notes (renames, hinted keywords) counted, listed only when few. */
+export function printNotes(notes: FunctionNote[], io: CommandIO): void {
+  const info = notes.filter((n) => n.level === 'info');
+  const shown = info.length <= 10 ? notes : notes.filter((n) => n.level !== 'info');
+  for (const n of shown) io.stderr(`${formatNote(n)}\n`);
+  if (shown.length < notes.length) io.stderr(`(${info.length} info notes not shown)\n`);
+}

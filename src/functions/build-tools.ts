@@ -1,0 +1,116 @@
+/**
+ * A ToolCatalog → OpenAI function tools, for Chat Completions or the Responses API. Same catalog, same schema
+ * normaliser and same name mapping (`mapToolNames`) as the OpenAPI spec, so a function name is the operationId.
+ * Pure: throws ProblemsFoundError when more tools are selected than OpenAI accepts in one request.
+ * @see platform-facts.md "OpenAI function calling"
+ */
+import { ProblemsFoundError } from '../errors.js';
+import type { CatalogTool, JsonSchema, ToolCatalog } from '../mcp/catalog.js';
+import { mapToolNames } from '../openapi/naming.js';
+import { normalizeToolSchema } from './normalize.js';
+import { selectTools } from '../openapi/select-tools.js';
+import type { FunctionNote } from './strict-keywords.js';
+import { toStrictSchema } from './strict-schema.js';
+
+/** OpenAI rejects a request with more tools: "array too long ... maximum length 128". */
+export const MAX_FUNCTION_TOOLS = 128;
+
+export type FunctionApi = 'chat' | 'responses';
+
+export interface FunctionToolsOptions {
+  api: FunctionApi;
+  /** Convert every schema to the strict (Structured Outputs) subset and mark the tools `strict: true`. */
+  strict?: boolean;
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface FunctionDefinition {
+  name: string;
+  description?: string;
+  parameters: JsonSchema;
+  strict?: boolean;
+}
+
+/** Chat Completions: `{ type: 'function', function: { name, description, parameters, strict? } }`. */
+export interface ChatFunctionTool {
+  type: 'function';
+  function: FunctionDefinition;
+}
+
+/** Responses API: flat, and `strict` always present (omitting it means strict there). */
+export interface ResponsesFunctionTool extends FunctionDefinition {
+  type: 'function';
+  strict: boolean;
+}
+
+export interface FunctionToolsResult<T = ChatFunctionTool | ResponsesFunctionTool> {
+  tools: T[];
+  /** function name → MCP tool name: how a tool call is routed back. */
+  nameMap: Record<string, string>;
+  notes: FunctionNote[];
+}
+
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions & { api: 'chat' }): FunctionToolsResult<ChatFunctionTool>;
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions & { api: 'responses' }): FunctionToolsResult<ResponsesFunctionTool>;
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions): FunctionToolsResult;
+export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsOptions): FunctionToolsResult {
+  const selection = selectTools(catalog.tools, { include: options.include, exclude: options.exclude });
+  const selected = selection.operations;
+  if (selected.length > MAX_FUNCTION_TOOLS) {
+    throw new ProblemsFoundError(
+      `${selected.length} tools selected; OpenAI accepts at most ${MAX_FUNCTION_TOOLS} tools per request`,
+      { hint: 'choose the tools with --include "pattern" and/or --exclude "pattern" (globs on tool names)' },
+    );
+  }
+  const notes: FunctionNote[] = [...selection.notes];
+  if (selected.length === 0) notes.push({ level: 'warning', code: 'no-tools', message: 'the server has no tools' });
+  const mapping = mapToolNames(selected.map((t) => t.name));
+  notes.push(...mapping.notes.map((message): FunctionNote => ({ level: 'info', code: 'name-mapped', message })));
+  const nameMap: Record<string, string> = {};
+  const tools = selected.map((tool) => {
+    const name = mapping.ids.get(tool.name)!;
+    nameMap[name] = tool.name;
+    const definition = toDefinition(tool, name, options.strict === true, notes);
+    return options.api === 'chat'
+      ? ({ type: 'function', function: definition } satisfies ChatFunctionTool)
+      : ({ type: 'function', ...definition, strict: definition.strict ?? false } satisfies ResponsesFunctionTool);
+  });
+  return { tools, nameMap, notes };
+}
+
+function toDefinition(tool: CatalogTool, name: string, strict: boolean, notes: FunctionNote[]): FunctionDefinition {
+  const normalized = normalizeToolSchema(tool.inputSchema, { tool: tool.name });
+  notes.push(...normalized.notes);
+  const parameters = asObjectRoot(normalized.schema);
+  const description = describe(tool);
+  const base = { name, ...(description ? { description } : {}) };
+  if (!strict) return { ...base, parameters };
+  const converted = toStrictSchema(parameters, { tool: tool.name });
+  notes.push(...converted.notes);
+  if (converted.notes.some((n) => n.level === 'error')) {
+    notes.push({
+      tool: tool.name,
+      level: 'warning',
+      code: 'strict-fallback',
+      message: 'its input schema cannot be represented in strict mode (see the errors above); emitted with strict: false',
+    });
+    return { ...base, parameters, strict: false };
+  }
+  return { ...base, parameters: converted.schema, strict: true };
+}
+
+/** Function parameters must be an object schema; a tool without one takes no arguments. */
+function asObjectRoot(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (out.type === undefined && out.anyOf === undefined && out.oneOf === undefined && out.$ref === undefined) out.type = 'object';
+  if (out.type === 'object' && out.properties === undefined) out.properties = {};
+  return out;
+}
+
+/** The model reads the description to pick a tool: the MCP description, else the title. */
+function describe(tool: CatalogTool): string | undefined {
+  const title = tool.title ?? tool.annotations?.title;
+  if (tool.description && tool.description.trim() !== '') return tool.description;
+  return title && title !== tool.name ? title : undefined;
+}

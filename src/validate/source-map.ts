@@ -1,0 +1,94 @@
+/**
+ * Loads a spec (YAML or JSON: YAML 1.2 is a superset of JSON, so one parser serves both) keeping source
+ * positions, and maps a JSON pointer to the line:column where that value's key (or array item) starts.
+ * Pure: takes the text, does no I/O.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { parsePointer } from './pointer.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface LoadedSpec {
+  /** The file name used in messages. */
+  file: string;
+  /** The parsed document as plain JSON values. */
+  document: Record<string, unknown>;
+  /** Whether the text looks like JSON (starts with `{`), for re-serialising in the same format. */
+  format: 'json' | 'yaml';
+  /** Where the value at `pointer` is written; the closest existing ancestor when the value is absent. */
+  locate(pointer: string): Position;
+}
+
+/** Parses a spec; throws ConfigError (exit 2) naming the file, line and column when it cannot be parsed. */
+export function loadSpec(text: string, file: string): LoadedSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new ConfigError(`cannot parse ${file}:${pos.line}:${pos.col}: ${first.message.split('\n')[0]}`, {
+      hint: 'fix the YAML/JSON syntax at that position',
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw new ConfigError(`cannot parse ${file}: ${(error as Error).message}`, { hint: 'fix the YAML/JSON syntax', cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = value === null || value === undefined ? 'empty' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    throw new ConfigError(`${file} is not an OpenAPI document (its top level is ${what}, not a mapping)`, {
+      hint: 'pass the path of an OpenAPI 3.1 spec in YAML or JSON',
+    });
+  }
+  return {
+    file,
+    document: value as Record<string, unknown>,
+    format: text.trimStart().startsWith('{') ? 'json' : 'yaml',
+    locate: (pointer) => locate(doc, lineCounter, pointer),
+  };
+}
+
+function locate(doc: Document, lines: LineCounter, pointer: string): Position {
+  let tokens: string[];
+  try {
+    tokens = parsePointer(pointer);
+  } catch {
+    tokens = [];
+  }
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (const token of tokens) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === token);
+      if (!pair) break;
+      offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = /^\d+$/.test(token) ? node.items[Number(token)] : undefined;
+      if (item === undefined) break;
+      offset = rangeStart(item) ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return Array.isArray(range) ? range[0] : undefined;
+}

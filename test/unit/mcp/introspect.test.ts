@@ -1,0 +1,95 @@
+/** The introspector against in-process servers (InMemoryTransport): paging, raw schemas, key order. */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { McpConnectionError } from '../../../src/errors.js';
+import { listAllTools, readCatalog } from '../../../src/mcp/introspect.js';
+import type { Connection } from '../../../src/mcp/connect.js';
+
+type Pager = (cursor: string | undefined) => ListToolsResult;
+
+async function withServer<T>(pager: Pager, fn: (client: Client) => Promise<T>, info = { name: 's', version: '1.0.0' }): Promise<T> {
+  const server = new Server(info, { capabilities: { tools: {} }, instructions: 'be nice' });
+  server.setRequestHandler(ListToolsRequestSchema, async (req) => pager(req.params?.cursor));
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(a);
+  const client = new Client({ name: 't', version: '0' });
+  await client.connect(b);
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+const tool = (name: string) => ({ name, inputSchema: { type: 'object' as const } });
+
+describe('listAllTools', () => {
+  it('follows nextCursor through every page, in order', async () => {
+    const pages: Record<string, ListToolsResult> = {
+      first: { tools: [tool('a'), tool('b')], nextCursor: 'c2' },
+      c2: { tools: [tool('c')], nextCursor: 'c3' },
+      c3: { tools: [], nextCursor: 'c4' }, // an empty page in the middle is legal
+      c4: { tools: [tool('d')] },
+    };
+    const seen: (string | undefined)[] = [];
+    const names = await withServer(
+      (cursor) => {
+        seen.push(cursor);
+        return pages[cursor ?? 'first']!;
+      },
+      async (client) => (await listAllTools(client)).map((t) => t.name),
+    );
+    expect(names).toEqual(['a', 'b', 'c', 'd']);
+    expect(seen).toEqual([undefined, 'c2', 'c3', 'c4']);
+  });
+
+  it('an empty-string nextCursor ends the list', async () => {
+    const names = await withServer(() => ({ tools: [tool('x')], nextCursor: '' }), async (c) => (await listAllTools(c)).map((t) => t.name));
+    expect(names).toEqual(['x']);
+  });
+
+  it('a repeated cursor is a pagination error, not a loop', async () => {
+    const error = await withServer(
+      (cursor) => ({ tools: [tool(`t${cursor ?? 0}`)], nextCursor: cursor === 'B' ? 'A' : cursor === 'A' ? 'B' : 'A' }),
+      async (client) => listAllTools(client).catch((e: unknown) => e),
+    );
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect((error as McpConnectionError).kind).toBe('pagination');
+    expect((error as McpConnectionError).message).toBe('tools/list repeated the cursor "A" after 3 pages');
+  });
+
+  it('keeps raw schemas as they are ($defs, $ref, unknown keywords) with a stable key order', async () => {
+    const raw = {
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      outputSchema: { type: 'object' as const, properties: { ok: { type: 'boolean' } } },
+      inputSchema: {
+        type: 'object' as const,
+        $defs: { N: { type: 'string', 'x-weird': [1, 2] } },
+        properties: { n: { $ref: '#/$defs/N' } },
+        additionalProperties: false,
+      },
+      description: 'd',
+      title: 'T',
+      name: 'raw',
+    };
+    const [got] = await withServer(() => ({ tools: [raw] }), (c) => listAllTools(c));
+    expect(got).toEqual(raw);
+    expect(Object.keys(got!)).toEqual(['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations']);
+  });
+});
+
+describe('readCatalog', () => {
+  it('server info, instructions, capabilities, tools sorted by name', async () => {
+    const catalog = await withServer(
+      () => ({ tools: [tool('zeta'), tool('Alpha'), tool('beta')] }),
+      (client) => readCatalog({ client, target: { kind: 'stdio', command: 'x', args: [], env: {} }, transport: 'stdio', stderrTail: () => [], close: async () => {} } satisfies Connection),
+      { name: 'srv', version: '2.1.0', title: 'Server' } as { name: string; version: string },
+    );
+    expect(catalog.server).toEqual({ name: 'srv', version: '2.1.0', title: 'Server', instructions: 'be nice', capabilities: { tools: {} } });
+    expect(catalog.tools.map((t) => t.name)).toEqual(['Alpha', 'beta', 'zeta']);
+  });
+});
