@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callCommand } from '../../src/commands/call.js';
 import { serveCommand } from '../../src/commands/serve.js';
-import { UsageError, formatError } from '../../src/errors.js';
+import { McpConnectionError, UsageError, formatError } from '../../src/errors.js';
 import { callTool, request, stopChild } from './serve-helpers.js';
 
 const run = promisify(execFile);
@@ -147,6 +147,20 @@ describe('serve refuses unsafe or incomplete settings', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
     expect(formatError(error as UsageError)).toMatch(message);
+  });
+});
+
+describe('serve with a server that dies at start-up', () => {
+  it('fails with exit 2 and the server\'s last stderr lines', async () => {
+    const io = { stdout: () => undefined, stderr: () => undefined, env: process.env, cwd: process.cwd() };
+    const script = "process.stderr.write('fatal: no database configured\\n'); process.exit(3)";
+    const error = await serveCommand([process.execPath, '-e', script], { port: '0' }, io, { stop: Promise.resolve() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect((error as McpConnectionError).exitCode).toBe(2);
+    expect(formatError(error as McpConnectionError)).toMatch(/exited with code 3 before answering[\s\S]*fatal: no database configured/);
   });
 });
 
