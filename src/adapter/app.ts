@@ -148,6 +148,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     let args: unknown;
     let response: MappedResponse & { headers?: Record<string, string> };
     let failure: unknown;
+    let hungUp = false;
     try {
       if (!route) throw new HttpError(404, 'not_found', `no tool at ${path}; the operations are listed at /openapi.json`);
       if (req.method !== 'POST') {
@@ -166,6 +167,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       res.once('close', onClose);
       const invocation = await invokeTool(current, route, body.value, controller.signal);
       res.off('close', onClose);
+      hungUp = controller.signal.aborted;
       tool = invocation.tool ?? tool;
       response = invocation.response;
       failure = invocation.error;
@@ -180,15 +182,18 @@ export function createAdapter(options: AdapterOptions): Adapter {
       const line: Record<string, unknown> = {
         reqId: id,
         tool: tool ?? null,
-        status: response.status,
+        // 499 (nginx's "client closed request"): nothing was sent, the call was cancelled upstream.
+        status: hungUp ? 499 : response.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
         bytesIn,
         bytesOut,
       };
-      if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
+      if (hungUp) line.error = 'client_closed';
+      else if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
       if (logArgs && args !== undefined) line.args = args;
-      if (response.status >= 500 && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
-      if (response.status >= 500) logger.warn(line, 'call');
+      const serverSide = response.status >= 500 && !hungUp;
+      if (serverSide && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
+      if (serverSide) logger.warn(line, 'call');
       else logger.info(line, 'call');
     }
   }
