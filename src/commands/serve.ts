@@ -88,7 +88,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
-    listening = await listen(adapter.app, port, host);
+    listening = await listen(adapter.handler, port, host);
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     if (!publicUrl) adapter.republish({ serverUrl: localUrl });
     const { server } = upstream.catalog;
