@@ -34,6 +34,8 @@ export interface SupervisorEvents {
   down: [McpConnectionError];
   /** A (re)connect attempt failed; the next one is in `retryInMs`. */
   failed: [error: unknown, attempt: number, retryInMs: number];
+  /** The next (re)connect attempt is in `delayMs`. */
+  scheduled: [delayMs: number];
   /** Connected again after a drop. */
   reconnected: [attempt: number];
 }
@@ -167,6 +169,7 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     }
     this.current = up;
     this.connection = connection;
+    if (connection) watchOverflow(connection);
     this.readySince = Date.now();
     up.on('down', (error) => this.onDown(up, error));
     up.on('catalog', (catalog) => this.setCatalog(catalog));
@@ -199,6 +202,7 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     this.retryAt = Date.now() + delay;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.reconnect(), delay);
+    this.emit('scheduled', delay);
     return delay;
   }
 
@@ -242,4 +246,24 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
       this.pinging = false;
     }
   }
+}
+
+/**
+ * One stdio message over `maxMessageBytes`: the SDK drops its read buffer and closes the transport, which
+ * waits for the child to exit (up to 4 s). Kill it now instead, so pending calls answer 502 at once.
+ */
+function watchOverflow(connection: Connection): void {
+  const { client, pid } = connection;
+  if (pid === undefined) return;
+  const previous = client.onerror;
+  client.onerror = (error) => {
+    previous?.(error);
+    if (/ReadBuffer exceeded maximum size/.test(error.message)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
 }
