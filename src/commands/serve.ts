@@ -18,7 +18,8 @@ import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
 import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
-import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
+import { serveMulti } from './serve-multi.js';
+import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
 export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags {
   port?: string;
@@ -59,7 +60,9 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const parsed = parseSpecFlags({ ...opts, auth: typeof opts.auth === 'string' ? opts.auth : undefined, serverUrl: publicUrl ?? 'http://127.0.0.1' });
   const auth = resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
   checkBindSafety(host, auth.type, noAuth);
-  const target = await resolveTarget(opts, operands, io);
+  // `--config` without `--server` and several servers in the file: serve them all (serve-multi.ts).
+  const config = opts.config !== undefined && opts.server === undefined && operands.length === 0 ? await loadConfigFile(opts.config, io) : undefined;
+  const target = config && config.servers.size > 1 ? undefined : await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const base = await loadTemplate(opts.template, io.cwd);
 
@@ -77,6 +80,10 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     { write: (line: string) => io.stderr(line) },
   );
 
+  if (!target) {
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    return serveMulti(config!, shared, io, control);
+  }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
   const upstream = await SupervisedUpstream.start(target, {
     timeoutMs,
