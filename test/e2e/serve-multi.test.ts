@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { combineSpecs } from '../../src/adapter/combine-specs.js';
+import { combineSpecs, type SpecPart } from '../../src/adapter/combine-specs.js';
 import { ProblemsFoundError } from '../../src/errors.js';
 import { OPERATION_ID_PATTERN } from '../../src/openapi/naming.js';
 import { request, stopChild } from './serve-helpers.js';
@@ -100,14 +100,14 @@ describe('several servers from one config file', () => {
 });
 
 describe('combineSpecs', () => {
-  const part = (name: string, n: number) => ({
+  const part = (name: string, n: number): SpecPart & { spec: { paths: Record<string, { post: unknown }> } } => ({
     name,
     spec: {
       openapi: '3.1.0',
       info: { title: name, version: '1' },
       paths: Object.fromEntries(Array.from({ length: n }, (_, i) => [`/tools/t${i}`, { post: { operationId: `t${i}`, 'x-mcp-tool': `t${i}`, responses: {} } }])),
       components: { schemas: { Error: { type: 'object', properties: { name: { const: name } } } } },
-    },
+    } as unknown as SpecPart['spec'] & { paths: Record<string, { post: unknown }> },
   });
 
   it('refuses more operations than ChatGPT imports under the gpt-actions profile', () => {
