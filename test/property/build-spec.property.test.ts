@@ -120,7 +120,7 @@ describe('buildSpec over generated tool lists', () => {
         const exposed = new Set(operations.map((o) => o.toolName));
         for (const t of catalog.tools.filter((x) => exposed.has(x.name))) expect(missingConstraints(t.inputSchema, spec), t.name).toEqual([]);
       }),
-      { numRuns: Number(process.env.FC_RUNS ?? 40), seed: Number(process.env.FC_SEED ?? 20261121) },
+      { numRuns: Number(process.env.FC_RUNS ?? 30), seed: Number(process.env.FC_SEED ?? 20261121) },
     );
   }, 120_000);
 });
