@@ -15,6 +15,7 @@ import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
+import type { RateLimiter } from './rate-limit.js';
 import { publishSpec, type PublishedSpec } from './spec-source.js';
 import type { ToolCaller } from './upstream.js';
 import { createValidatorFactory } from './validate-args.js';
@@ -44,10 +45,18 @@ export interface AdapterOptions {
   logger?: Logger;
   /** Log each call's arguments (off by default: they may hold personal data). */
   logArgs?: boolean;
+  /** Per-client call budget (--rate-limit); none = unlimited. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface Adapter {
+  /** The express app: every route, including the tool calls. */
   app: Express;
+  /**
+   * The request listener to serve: tool calls (POST /tools/…) go straight to the call handler, everything
+   * else to `app`. Same answers as `app`, minus express's per-request setup on the hot path.
+   */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** The spec, routes and bytes currently published. */
   readonly published: PublishedSpec;
   /** Rebuilds spec and routes (new server URL, or a changed catalog). Throws like buildSpec. */
@@ -59,7 +68,7 @@ export interface Adapter {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createAdapter(options: AdapterOptions): Adapter {
-  const { upstream, logger, logArgs = false } = options;
+  const { upstream, logger, logArgs = false, rateLimiter } = options;
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -101,6 +110,15 @@ export function createAdapter(options: AdapterOptions): Adapter {
   app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => {
     void handleCall(req, res);
   });
+  const corsOn = (options.cors?.length ?? 0) > 0;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url.startsWith('/tools/') && !(corsOn && req.headers.origin)) {
+      void handleCall(req, res);
+      return;
+    }
+    app(req as Request, res as Response);
+  };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
@@ -120,10 +138,10 @@ export function createAdapter(options: AdapterOptions): Adapter {
   });
   app.use(finalErrorHandler(logger));
 
-  async function handleCall(req: Request, res: Response): Promise<void> {
+  async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const id = randomUUID();
-    const rawUrl = req.url;
+    const rawUrl = req.url ?? '';
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const current = ctx;
@@ -133,6 +151,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     let args: unknown;
     let response: MappedResponse & { headers?: Record<string, string> };
     let failure: unknown;
+    let hungUp = false;
     try {
       if (!route) throw new HttpError(404, 'not_found', `no tool at ${path}; the operations are listed at /openapi.json`);
       if (req.method !== 'POST') {
@@ -141,6 +160,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
         });
       }
       auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+      if (rateLimiter) await rateLimiter.take(req);
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
       args = body.value;
@@ -151,6 +171,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       res.once('close', onClose);
       const invocation = await invokeTool(current, route, body.value, controller.signal);
       res.off('close', onClose);
+      hungUp = controller.signal.aborted;
       tool = invocation.tool ?? tool;
       response = invocation.response;
       failure = invocation.error;
@@ -159,26 +180,31 @@ export function createAdapter(options: AdapterOptions): Adapter {
       response = errorResponse(http);
       failure = error;
     }
-    if (!res.headersSent && !res.destroyed) sendJson(res, response.status, response.json, response.headers, id);
+    const bytesOut = Buffer.byteLength(response.json);
+    if (!res.headersSent && !res.destroyed) sendJson(res, response.status, response.json, response.headers, id, bytesOut);
     if (logger) {
       const line: Record<string, unknown> = {
         reqId: id,
         tool: tool ?? null,
-        status: response.status,
+        // 499 (nginx's "client closed request"): nothing was sent, the call was cancelled upstream.
+        status: hungUp ? 499 : response.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
         bytesIn,
-        bytesOut: Buffer.byteLength(response.json),
+        bytesOut,
       };
-      if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
+      if (hungUp) line.error = 'client_closed';
+      else if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
       if (logArgs && args !== undefined) line.args = args;
-      if (response.status >= 500 && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
-      if (response.status >= 500) logger.warn(line, 'call');
+      const serverSide = response.status >= 500 && !hungUp;
+      if (serverSide && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
+      if (serverSide) logger.warn(line, 'call');
       else logger.info(line, 'call');
     }
   }
 
   return {
     app,
+    handler,
     get published() {
       return published;
     },
@@ -187,8 +213,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
   };
 }
 
-function sendJson(res: ServerResponse, status: number, json: string, headers?: Record<string, string>, requestId?: string): void {
-  const out: Record<string, string | number> = { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'no-store' };
+function sendJson(res: ServerResponse, status: number, json: string, headers?: Record<string, string>, requestId?: string, length?: number): void {
+  const out: Record<string, string | number> = { 'Content-Type': JSON_TYPE, 'Content-Length': length ?? Buffer.byteLength(json), 'Cache-Control': 'no-store' };
   if (requestId) out['X-Request-Id'] = requestId;
   if (headers) Object.assign(out, headers);
   res.writeHead(status, out);
