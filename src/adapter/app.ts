@@ -15,6 +15,7 @@ import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
+import type { RateLimiter } from './rate-limit.js';
 import { publishSpec, type PublishedSpec } from './spec-source.js';
 import type { ToolCaller } from './upstream.js';
 import { createValidatorFactory } from './validate-args.js';
@@ -44,6 +45,8 @@ export interface AdapterOptions {
   logger?: Logger;
   /** Log each call's arguments (off by default: they may hold personal data). */
   logArgs?: boolean;
+  /** Per-client call budget (--rate-limit); none = unlimited. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface Adapter {
@@ -65,7 +68,7 @@ export interface Adapter {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createAdapter(options: AdapterOptions): Adapter {
-  const { upstream, logger, logArgs = false } = options;
+  const { upstream, logger, logArgs = false, rateLimiter } = options;
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -157,6 +160,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
         });
       }
       auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+      if (rateLimiter) await rateLimiter.take(req);
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
       args = body.value;
