@@ -72,17 +72,17 @@ export function createAdapter(options: AdapterOptions): Adapter {
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const compile = createValidatorFactory();
   const auth: AuthChecker | undefined = createAuthChecker(options.auth ?? { type: 'none' });
   let specOptions: SpecOptions = { ...options.specOptions, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
   let catalog = upstream.catalog;
-  let published = publishSpec(catalog, specOptions, compile);
+  // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
+  let published = publishSpec(catalog, specOptions, createValidatorFactory());
   let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
 
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
     const nextCatalog = change.catalog ?? catalog;
-    const next = publishSpec(nextCatalog, nextOptions, compile);
+    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory());
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
