@@ -121,7 +121,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
     if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length }));
-    else sendJson(res, 503, JSON.stringify(errorBody('upstream_error', 'the MCP server is not connected')), { 'Retry-After': '1' });
+    else sendJson(res, 503, JSON.stringify(errorBody('upstream_unavailable', 'the MCP server is not connected')), { 'Retry-After': '1' });
   });
   app.get('/openapi.json', (_req, res) => sendRaw(res, 'application/json; charset=utf-8', published.json));
   app.get('/openapi.yaml', (_req, res) => sendRaw(res, 'application/yaml; charset=utf-8', published.yaml));
