@@ -82,7 +82,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
     const nextCatalog = change.catalog ?? catalog;
-    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory());
+    // Only the server URL changed: same operations, same validators (compiling is the slow part).
+    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory(), change.catalog ? undefined : published.routes);
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
