@@ -72,17 +72,17 @@ export function createAdapter(options: AdapterOptions): Adapter {
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const compile = createValidatorFactory();
   const auth: AuthChecker | undefined = createAuthChecker(options.auth ?? { type: 'none' });
   let specOptions: SpecOptions = { ...options.specOptions, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
   let catalog = upstream.catalog;
-  let published = publishSpec(catalog, specOptions, compile);
+  // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
+  let published = publishSpec(catalog, specOptions, createValidatorFactory());
   let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
 
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
     const nextCatalog = change.catalog ?? catalog;
-    const next = publishSpec(nextCatalog, nextOptions, compile);
+    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory());
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
@@ -151,6 +151,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     let args: unknown;
     let response: MappedResponse & { headers?: Record<string, string> };
     let failure: unknown;
+    let hungUp = false;
     try {
       if (!route) throw new HttpError(404, 'not_found', `no tool at ${path}; the operations are listed at /openapi.json`);
       if (req.method !== 'POST') {
@@ -170,6 +171,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       res.once('close', onClose);
       const invocation = await invokeTool(current, route, body.value, controller.signal);
       res.off('close', onClose);
+      hungUp = controller.signal.aborted;
       tool = invocation.tool ?? tool;
       response = invocation.response;
       failure = invocation.error;
@@ -184,15 +186,18 @@ export function createAdapter(options: AdapterOptions): Adapter {
       const line: Record<string, unknown> = {
         reqId: id,
         tool: tool ?? null,
-        status: response.status,
+        // 499 (nginx's "client closed request"): nothing was sent, the call was cancelled upstream.
+        status: hungUp ? 499 : response.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
         bytesIn,
         bytesOut,
       };
-      if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
+      if (hungUp) line.error = 'client_closed';
+      else if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
       if (logArgs && args !== undefined) line.args = args;
-      if (response.status >= 500 && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
-      if (response.status >= 500) logger.warn(line, 'call');
+      const serverSide = response.status >= 500 && !hungUp;
+      if (serverSide && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
+      if (serverSide) logger.warn(line, 'call');
       else logger.info(line, 'call');
     }
   }
