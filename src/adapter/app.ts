@@ -107,14 +107,12 @@ export function createAdapter(options: AdapterOptions): Adapter {
 
   // The hot path first: fewer layers to walk per call.
   // A RegExp, not '/tools/:id': the handler reads the raw path, so nothing is decoded (%2F stays %2F).
-  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => {
-    void handleCall(req, res);
-  });
+  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => callSafely(req, res));
   const corsOn = (options.cors?.length ?? 0) > 0;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (req.method === 'POST' && url.startsWith('/tools/') && !(corsOn && req.headers.origin)) {
-      void handleCall(req, res);
+      callSafely(req, res);
       return;
     }
     app(req as Request, res as Response);
@@ -137,6 +135,15 @@ export function createAdapter(options: AdapterOptions): Adapter {
     sendJson(res, status, JSON.stringify(body), known ? { Allow: 'GET' } : undefined);
   });
   app.use(finalErrorHandler(logger));
+
+  /** handleCall answers every outcome itself; this only guards against a bug in that path (e.g. the logger). */
+  function callSafely(req: IncomingMessage, res: ServerResponse): void {
+    handleCall(req, res).catch((error: unknown) => {
+      logger?.error({ err: error }, 'unexpected error in the call handler');
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the adapter failed unexpectedly; the error was logged')));
+      else res.destroy();
+    });
+  }
 
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
