@@ -2,7 +2,7 @@
  * Acceptance of issue #2 through the built CLI: server-everything over stdio, Streamable HTTP and legacy SSE
  * lists every tool a direct SDK client sees; pagination; --env/--cwd; no process left behind.
  */
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -12,6 +12,7 @@ import type { CatalogTool, ToolCatalog } from '../../src/mcp/catalog.js';
 import {
   EVERYTHING,
   FIXTURES,
+  ROOT,
   freePort,
   newMark,
   runCli,
@@ -187,9 +188,14 @@ describe.concurrent('--header reaches every request', () => {
 });
 
 describe.concurrent('fixture servers', () => {
-  it('the demo server: the exact table', async () => {
+  it('the demo server: the exact table, as the README shows it', async () => {
     const r = await cli(['inspect', '--', 'node', join(FIXTURES, 'demo.mjs')]);
     expect(r.code).toBe(0);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = readme.slice(readme.indexOf('$ mcp-actions inspect -- node fixtures/servers/demo.mjs\n'));
+    const block = example.slice(0, example.indexOf('```'));
+    expect(block.slice(block.indexOf('NAME'))).toBe(r.stdout);
+    expect(block).toContain(r.stderr.split('\n')[1]); // "demo-notes 1.2.0 (over stdio): 5 tools"
     expect(r.stdout).toBe(
       [
         'NAME          TITLE                 READ-ONLY  DESTRUCTIVE  PARAMS  OUTPUT-SCHEMA',
