@@ -82,7 +82,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
     const nextCatalog = change.catalog ?? catalog;
-    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory());
+    // Only the server URL changed: same operations, same validators (compiling is the slow part).
+    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory(), change.catalog ? undefined : published.routes);
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
@@ -121,7 +122,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
     if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length }));
-    else sendJson(res, 503, JSON.stringify(errorBody('upstream_error', 'the MCP server is not connected')), { 'Retry-After': '1' });
+    else sendJson(res, 503, JSON.stringify(errorBody('upstream_unavailable', 'the MCP server is not connected')), { 'Retry-After': '1' });
   });
   app.get('/openapi.json', (_req, res) => sendRaw(res, 'application/json; charset=utf-8', published.json));
   app.get('/openapi.yaml', (_req, res) => sendRaw(res, 'application/yaml; charset=utf-8', published.yaml));
