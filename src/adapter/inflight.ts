@@ -71,18 +71,24 @@ export class InflightLimiter implements ToolCaller {
     if (this.queue.length >= this.maxQueue) return Promise.reject(this.overloaded);
     const queuedAt = performance.now();
     return new Promise<void>((resolve, reject) => {
+      const leave = (error: unknown) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        const at = this.queue.indexOf(waiter);
+        if (at >= 0) this.queue.splice(at, 1);
+        reject(error);
+      };
       const waiter: Waiter = {
         start: () => {
+          clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        fail: reject,
+        fail: leave,
       };
-      const onAbort = () => {
-        const at = this.queue.indexOf(waiter);
-        if (at >= 0) this.queue.splice(at, 1);
-        reject(options.signal?.reason ?? new Error('aborted'));
-      };
+      const onAbort = () => leave(options.signal?.reason ?? new Error('aborted'));
+      // No slot within the call's whole budget: give up with the same 503 rather than start a call with no time left.
+      const timer = setTimeout(() => leave(this.overloaded), options.timeoutMs);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
     }).then(() => {

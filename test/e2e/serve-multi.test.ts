@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { combineSpecs, type SpecPart } from '../../src/adapter/combine-specs.js';
 import { ProblemsFoundError } from '../../src/errors.js';
 import { OPERATION_ID_PATTERN } from '../../src/openapi/naming.js';
+import { validateSpecText } from '../../src/validate/validate-spec.js';
 import { request, stopChild } from './serve-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-multi-'));
@@ -64,6 +65,8 @@ describe('several servers from one config file', () => {
     expect(spec.servers).toEqual([{ url }]);
     const yaml = await request(`${url}/openapi.yaml`);
     expect(yaml.text).toContain('/faults/tools/echo:');
+    const report = await validateSpecText(yaml.text, 'combined.yaml', { profile: 'generic' });
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
   it('serves each server and its own spec under its prefix', async () => {

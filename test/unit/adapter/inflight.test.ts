@@ -52,4 +52,19 @@ describe('InflightLimiter', () => {
     expect(pending).toHaveLength(1);
     expect(limiter.load).toEqual({ active: 0, queued: 0 });
   });
+
+  it('gives a queued call up with 503 when no slot frees within its budget', async () => {
+    const { caller, pending } = gate();
+    const limiter = new InflightLimiter(caller, { maxInflight: 1, maxQueue: 5 });
+    const first = limiter.callTool('a', {}, { timeoutMs: 1000 });
+    const t0 = performance.now();
+    const queued = await limiter.callTool('b', {}, { timeoutMs: 50 }).catch((e) => e);
+    expect(queued.status).toBe(503);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(limiter.load).toEqual({ active: 1, queued: 0 });
+    pending[0]!.finish();
+    await first;
+    expect(pending).toHaveLength(1);
+    expect(limiter.load).toEqual({ active: 0, queued: 0 });
+  });
 });
