@@ -5,6 +5,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
+import { requestListenerOf } from './app.js';
 import { isLoopbackHost } from './auth.js';
 
 export interface ServerTimeouts {
@@ -34,7 +35,7 @@ export interface Listening {
 }
 
 export function listen(handler: RequestListener, port: number, host: string, timeouts: ServerTimeouts = {}): Promise<Listening> {
-  const server = createServer(handler);
+  const server = createServer(requestListenerOf(handler));
   server.headersTimeout = timeouts.headersTimeoutMs ?? 10_000;
   server.requestTimeout = timeouts.requestTimeoutMs ?? 60_000;
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;
