@@ -39,6 +39,14 @@ function reportError(error: unknown): number {
   return describeError(error, (text) => process.stderr.write(text));
 }
 
+// `mcp-actions … | head` closes the pipe early: stop quietly, as other CLIs do, instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
+}
+
 const program = new Command()
   .name('mcp-actions')
   .description('Turn an MCP server into an OpenAPI 3.1 spec for ChatGPT Actions, and serve the REST adapter.')

@@ -4,7 +4,7 @@
  * generator's serialised bytes; every error is `{ error: { type, message, details? } }`.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { ToolCatalog } from '../mcp/catalog.js';
@@ -16,6 +16,7 @@ import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
+import type { RateLimiter } from './rate-limit.js';
 import { publishSpec, type PublishedSpec } from './spec-source.js';
 import type { ToolCaller } from './upstream.js';
 import { createValidatorFactory } from './validate-args.js';
@@ -45,10 +46,18 @@ export interface AdapterOptions {
   logger?: Logger;
   /** Log each call's arguments (off by default: they may hold personal data). */
   logArgs?: boolean;
+  /** Per-client call budget (--rate-limit); none = unlimited. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface Adapter {
+  /** The express app: every route, including the tool calls. */
   app: Express;
+  /**
+   * The request listener to serve: tool calls (POST /tools/…) go straight to the call handler, everything
+   * else to `app`. Same answers as `app`, minus express's per-request setup on the hot path.
+   */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** The spec, routes and bytes currently published. */
   readonly published: PublishedSpec;
   /** Rebuilds spec and routes (new server URL, or a changed catalog). Throws like buildSpec. */
@@ -58,23 +67,9 @@ export interface Adapter {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** The operations' paths: `/tools/{operationId}`, one segment, matched on the raw (undecoded) path. */
-const TOOL_PATH = /^\/tools\/[^/]+$/;
-
-/**
- * Adapter apps → a request listener that answers tool calls without express. Express's router and its
- * request/response prototype swap cost ~90 µs of CPU per call (`npm run bench`, `node bench/profile.mjs`),
- * more than everything else the adapter does; every check on the call path is the adapter's own and stays.
- */
-const fastListeners = new WeakMap<object, RequestListener>();
-
-/** The listener to serve `handler` with: the adapter's fast one for an adapter app, else `handler` itself. */
-export function requestListenerOf(handler: RequestListener): RequestListener {
-  return fastListeners.get(handler) ?? handler;
-}
 
 export function createAdapter(options: AdapterOptions): Adapter {
-  const { upstream, logger, logArgs = false } = options;
+  const { upstream, logger, logArgs = false, rateLimiter } = options;
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -111,20 +106,20 @@ export function createAdapter(options: AdapterOptions): Adapter {
 
   if (options.cors?.length) app.use(corsMiddleware(options.cors, options.auth));
 
+  // The hot path first: fewer layers to walk per call.
   // A RegExp, not '/tools/:id': the handler reads the raw path, so nothing is decoded (%2F stays %2F).
-  app.all(TOOL_PATH, (req: Request, res: Response) => {
+  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => {
     void handleCall(req, res);
   });
-  // The hot path skips express entirely when nothing has to run before it (no CORS): listen() serves
-  // `/tools/{id}` straight from node:http, everything else through the app.
-  if (!options.cors?.length) {
-    fastListeners.set(app, (req, res) => {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      if (TOOL_PATH.test(q < 0 ? url : url.slice(0, q))) void handleCall(req, res);
-      else app(req, res);
-    });
-  }
+  const corsOn = (options.cors?.length ?? 0) > 0;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url.startsWith('/tools/') && !(corsOn && req.headers.origin)) {
+      void handleCall(req, res);
+      return;
+    }
+    app(req as Request, res as Response);
+  };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
@@ -147,7 +142,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const id = randomUUID();
-    const rawUrl = req.url ?? '/';
+    const rawUrl = req.url ?? '';
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const current = ctx;
@@ -157,6 +152,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     let args: unknown;
     let response: MappedResponse & { headers?: Record<string, string> };
     let failure: unknown;
+    let hungUp = false;
     try {
       if (!route) throw new HttpError(404, 'not_found', `no tool at ${path}; the operations are listed at /openapi.json`);
       if (req.method !== 'POST') {
@@ -165,6 +161,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
         });
       }
       auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+      if (rateLimiter) await rateLimiter.take(req);
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
       args = body.value;
@@ -175,6 +172,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       res.once('close', onClose);
       const invocation = await invokeTool(current, route, body.value, hangup.asAbortSignal());
       res.off('close', onClose);
+      hungUp = hangup.aborted;
       tool = invocation.tool ?? tool;
       response = invocation.response;
       failure = invocation.error;
@@ -183,26 +181,31 @@ export function createAdapter(options: AdapterOptions): Adapter {
       response = errorResponse(http);
       failure = error;
     }
-    if (!res.headersSent && !res.destroyed) sendJson(res, response.status, response.json, response.headers, id);
+    const bytesOut = Buffer.byteLength(response.json);
+    if (!res.headersSent && !res.destroyed) sendJson(res, response.status, response.json, response.headers, id, bytesOut);
     if (logger) {
       const line: Record<string, unknown> = {
         reqId: id,
         tool: tool ?? null,
-        status: response.status,
+        // 499 (nginx's "client closed request"): nothing was sent, the call was cancelled upstream.
+        status: hungUp ? 499 : response.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
         bytesIn,
-        bytesOut: Buffer.byteLength(response.json),
+        bytesOut,
       };
-      if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
+      if (hungUp) line.error = 'client_closed';
+      else if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
       if (logArgs && args !== undefined) line.args = args;
-      if (response.status >= 500 && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
-      if (response.status >= 500) logger.warn(line, 'call');
+      const serverSide = response.status >= 500 && !hungUp;
+      if (serverSide && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
+      if (serverSide) logger.warn(line, 'call');
       else logger.info(line, 'call');
     }
   }
 
   return {
     app,
+    handler,
     get published() {
       return published;
     },
@@ -211,8 +214,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
   };
 }
 
-function sendJson(res: ServerResponse, status: number, json: string, headers?: Record<string, string>, requestId?: string): void {
-  const out: Record<string, string | number> = { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'no-store' };
+function sendJson(res: ServerResponse, status: number, json: string, headers?: Record<string, string>, requestId?: string, length?: number): void {
+  const out: Record<string, string | number> = { 'Content-Type': JSON_TYPE, 'Content-Length': length ?? Buffer.byteLength(json), 'Cache-Control': 'no-store' };
   if (requestId) out['X-Request-Id'] = requestId;
   if (headers) Object.assign(out, headers);
   res.writeHead(status, out);

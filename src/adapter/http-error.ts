@@ -16,6 +16,7 @@ export type ErrorType =
   | 'rate_limited'
   | 'overloaded'
   | 'upstream_error'
+  | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'response_too_large'
   | 'internal_error';

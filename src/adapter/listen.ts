@@ -5,7 +5,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
-import { requestListenerOf } from './app.js';
 import { isLoopbackHost } from './auth.js';
 
 export interface ServerTimeouts {
@@ -35,8 +34,10 @@ export interface Listening {
 }
 
 export function listen(handler: RequestListener, port: number, host: string, timeouts: ServerTimeouts = {}): Promise<Listening> {
-  const server = createServer(requestListenerOf(handler));
-  server.headersTimeout = timeouts.headersTimeoutMs ?? 10_000;
+  const headersTimeout = timeouts.headersTimeoutMs ?? 10_000;
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often enough.
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 4))) }, handler);
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = timeouts.requestTimeoutMs ?? 60_000;
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;
   return new Promise((resolve, reject) => {

@@ -6,10 +6,7 @@ export function defineDiff(program: Command, run: Runner): void {
     .command('diff')
     .summary('compare two specs and flag breaking changes (for CI)')
     .description(
-      'Compare two OpenAPI specs operation by operation and classify every change as breaking (operation removed or\n' +
-        'renamed, new required property, property removed, type narrowed, enum value removed, auth changed…) or\n' +
-        'non-breaking (operation added, optional property added, description changed…).\n' +
-        'Exit codes: 0 nothing at or above --fail-on · 1 changes at or above --fail-on · 2 a file cannot be read or parsed.',
+      'Compare two OpenAPI specs operation by operation and classify every change as breaking (operation removed or renamed, new required property, property removed, type narrowed, enum value removed, auth changed…) or non-breaking (operation added, optional property added, description changed…). Exit codes: 0 nothing at or above --fail-on · 1 changes at or above --fail-on · 2 a file cannot be read or parsed.',
     )
     .argument('<old>', 'the spec as it was (e.g. from the base branch)')
     .argument('<new>', 'the spec as it is now')

@@ -7,7 +7,7 @@ export function defineGenerateFunctions(generate: Command, run: Runner): void {
     .command('functions')
     .summary('print OpenAI function tools (Chat Completions or Responses API)')
     .description(
-      'Connect to an MCP server and print its tools as a JSON array of OpenAI function tools. The map from\n' +
+      'Connect to an MCP server and print its tools as a JSON array of OpenAI function tools. The map from ' +
         'function name back to MCP tool name goes to stderr, or to --name-map FILE.',
     )
     .addOption(new Option('--api <api>', 'which API the definitions are for').choices(['chat', 'responses']).default('chat'))
@@ -31,9 +31,9 @@ Examples:
     .command('responses-mcp')
     .summary('print a Responses API remote MCP tool block')
     .description(
-      'Connect to an MCP server (or to --server-url when no server is given) and print the Responses API\n' +
-        '{ "type": "mcp", … } tool block: read-only tools need no approval, the others always do. --header\n' +
-        'values are printed as placeholders, never as secrets.',
+      'Connect to an MCP server (or to --server-url when no server is given) and print the Responses API ' +
+        '{ "type": "mcp", … } tool block: read-only tools need no approval, the others always do. --header ' +
+        'names go into the block with placeholder values, never the secrets themselves.',
     )
     .requiredOption('--server-url <url>', 'the URL OpenAI will use to reach the MCP server')
     .requiredOption('--label <name>', 'server_label: a short name for the server')

@@ -19,6 +19,14 @@ export function defineServe(program: Command, run: Runner): void {
     .option('--call-timeout <ms>', 'budget of one tool call; slower calls answer 504 and are cancelled upstream', '40000')
     .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
     .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
+    .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
+    .option('--max-queue <n>', 'calls waiting for a slot; more answer 503 with Retry-After', '64')
+    .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
+    .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish', '30000')
+    .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
+    .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000')
+    .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
+    .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
     .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
     .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info');
   addSpecOptions(cmd);

@@ -6,10 +6,7 @@ export function defineValidate(program: Command, run: Runner): void {
     .command('validate')
     .summary('check a spec against OpenAPI and the ChatGPT Actions importer rules (for CI)')
     .description(
-      'Validate an OpenAPI spec (YAML or JSON): OpenAPI structure (external $refs are never followed) and, with the\n' +
-        'gpt-actions profile, every rule of the ChatGPT Actions importer. With --check, also regenerate the spec from\n' +
-        'the live server (options recorded in info.x-mcp-actions) and fail when it drifted.\n' +
-        'Exit codes: 0 valid · 1 errors, too many warnings or drift · 2 the spec cannot be read or parsed, bad usage.',
+      'Validate an OpenAPI spec (YAML or JSON): OpenAPI structure (external $refs are never followed) and, with the gpt-actions profile, every rule of the ChatGPT Actions importer. With --check, also regenerate the spec from the live server (options recorded in info.x-mcp-actions) and fail when it drifted. Exit codes: 0 valid · 1 errors, too many warnings or drift · 2 the spec cannot be read or parsed, bad usage.',
     )
     .argument('<spec>', 'the spec file (YAML or JSON)')
     .option('--profile <profile>', 'gpt-actions (importer rules) or generic (OpenAPI structure only)', 'gpt-actions')

@@ -8,6 +8,8 @@ import { listTools } from '../mcp/introspect.js';
 import { describeTarget } from '../mcp/target.js';
 import { buildSpec, type BuildResult } from '../openapi/build-spec.js';
 import { formatNote } from '../openapi/notes.js';
+import { buildSecurity } from '../openapi/security.js';
+import { checkServerUrl } from '../openapi/servers.js';
 import { serializeSpec } from '../openapi/serialize.js';
 import type { CommandIO } from './io.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
@@ -33,6 +35,9 @@ export async function generateSpec(
   io: CommandIO,
 ): Promise<{ catalog: ToolCatalog; result: BuildResult }> {
   const specOptions = parseSpecFlags(opts);
+  // fail on a bad URL or auth before spawning anything
+  checkServerUrl(specOptions.serverUrl, specOptions.profile ?? 'gpt-actions');
+  buildSecurity(specOptions.auth ?? { type: 'none' });
   const base = await loadTemplate(opts.template, io.cwd);
   const target = await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);

@@ -6,17 +6,22 @@ import { createAdapter, DEFAULT_CALL_TIMEOUT_MS } from '../adapter/app.js';
 import { checkBindSafety, listen } from '../adapter/listen.js';
 import { DEFAULT_MAX_RESPONSE_CHARS } from '../adapter/map-result.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../adapter/read-body.js';
-import { Upstream } from '../adapter/upstream.js';
+import { InflightLimiter } from '../adapter/inflight.js';
+import { createRateLimiter } from '../adapter/rate-limit.js';
+import { shutdown } from '../adapter/shutdown.js';
+import { SupervisedUpstream } from '../adapter/supervisor.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
+import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
 import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
-import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
+import { serveMulti } from './serve-multi.js';
+import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'> {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -45,6 +50,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const callTimeoutMs = parseIntFlag(opts.callTimeout, '--call-timeout', DEFAULT_CALL_TIMEOUT_MS);
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
+  const limits = parseServeLimits(opts);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
     throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
@@ -54,7 +60,9 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const parsed = parseSpecFlags({ ...opts, auth: typeof opts.auth === 'string' ? opts.auth : undefined, serverUrl: publicUrl ?? 'http://127.0.0.1' });
   const auth = resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
   checkBindSafety(host, auth.type, noAuth);
-  const target = await resolveTarget(opts, operands, io);
+  // `--config` without `--server` and several servers in the file: serve them all (serve-multi.ts).
+  const config = opts.config !== undefined && opts.server === undefined && operands.length === 0 ? await loadConfigFile(opts.config, io) : undefined;
+  const target = config && config.servers.size > 1 ? undefined : await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const base = await loadTemplate(opts.template, io.cwd);
 
@@ -72,13 +80,31 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     { write: (line: string) => io.stderr(line) },
   );
 
+  if (!target) {
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    return serveMulti(config!, shared, io, control);
+  }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
-  const upstream = await Upstream.start(target, { timeoutMs, baseEnv: io.env, clientInfo: { name: 'mcp-actions', version: '0.1.0' } });
-  upstream.on('down', (error) => logger.error({ err: { message: error.message } }, 'upstream connection lost'));
+  const upstream = await SupervisedUpstream.start(target, {
+    timeoutMs,
+    baseEnv: io.env,
+    clientInfo: { name: 'mcp-actions', version: '0.1.0' },
+    maxMessageBytes: limits.maxMessageBytes,
+    pingIntervalMs: limits.pingIntervalMs,
+    pingTimeoutMs: limits.pingTimeoutMs,
+  });
+  upstream.on('down', (error) => logger.error({ err: { message: error.message } }, 'upstream connection lost; reconnecting'));
+  upstream.on('failed', (error, attempt, retryInMs) =>
+    logger.error({ err: { message: error instanceof Error ? error.message : String(error) }, attempt, retryInMs }, 'upstream reconnect failed'),
+  );
+  upstream.on('reconnected', (attempt) => logger.info({ attempt }, 'upstream reconnected'));
+  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, auth) : undefined;
   let listening: Awaited<ReturnType<typeof listen>> | undefined;
+  let stopped = false;
   try {
     const adapter = createAdapter({
-      upstream,
+      upstream: new InflightLimiter(upstream, { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue }),
+      rateLimiter,
       specOptions,
       auth,
       cors: opts.cors,
@@ -88,7 +114,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
-    listening = await listen(adapter.app, port, host);
+    listening = await listen(adapter.handler, port, host, limits);
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     if (!publicUrl) adapter.republish({ serverUrl: localUrl });
     const { server } = upstream.catalog;
@@ -99,12 +125,18 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr('stopping…\n');
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
+    const { drained, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs);
+    stopped = true;
     adapter.dispose();
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
     return 0;
   } finally {
-    await listening?.close();
-    await upstream.close();
+    rateLimiter?.close();
+    if (!stopped) {
+      await listening?.close();
+      await upstream.close();
+    }
     logger.flush?.();
   }
 }

@@ -9,7 +9,7 @@ import type { CatalogTool, JsonSchema, ToolCatalog } from '../mcp/catalog.js';
 import { mapToolNames } from '../openapi/naming.js';
 import { normalizeToolSchema } from './normalize.js';
 import { selectTools } from '../openapi/select-tools.js';
-import type { FunctionNote } from './strict-keywords.js';
+import { defineOwn, type FunctionNote } from './strict-keywords.js';
 import { toStrictSchema } from './strict-schema.js';
 
 /** OpenAI rejects a request with more tools: "array too long ... maximum length 128". */
@@ -70,7 +70,7 @@ export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsO
   const nameMap: Record<string, string> = {};
   const tools = selected.map((tool) => {
     const name = mapping.ids.get(tool.name)!;
-    nameMap[name] = tool.name;
+    defineOwn(nameMap, name, tool.name);
     const definition = toDefinition(tool, name, options.strict === true, notes);
     return options.api === 'chat'
       ? ({ type: 'function', function: definition } satisfies ChatFunctionTool)

@@ -5,7 +5,7 @@
  * merged keeps the first value and says so. Pure.
  */
 import type { JsonSchema } from '../mcp/catalog.js';
-import { deepEqual, isObject, resolveLocalRef, typesOf, type FunctionNote } from './strict-keywords.js';
+import { deepEqual, defineOwn, isObject, resolveLocalRef, typesOf, type FunctionNote } from './strict-keywords.js';
 
 const LOWER_BOUNDS = new Set(['minimum', 'exclusiveMinimum', 'minItems', 'minLength', 'minProperties']);
 const UPPER_BOUNDS = new Set(['maximum', 'exclusiveMaximum', 'maxItems', 'maxLength', 'maxProperties']);
@@ -55,9 +55,9 @@ function inlineBranch(branch: JsonSchema, ctx: MergeContext, seenRefs: ReadonlyS
 function mergeInto(target: JsonSchema, source: JsonSchema, ctx: MergeContext): JsonSchema {
   const out: JsonSchema = { ...target };
   for (const [key, value] of Object.entries(source)) {
-    const current = out[key];
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
     if (current === undefined || deepEqual(current, value)) {
-      out[key] = value;
+      defineOwn(out, key, value);
     } else if (key === 'properties' && isObject(current) && isObject(value)) {
       out.properties = mergeProperties(current, value);
     } else if (key === 'required' && Array.isArray(current) && Array.isArray(value)) {
@@ -83,8 +83,8 @@ function mergeInto(target: JsonSchema, source: JsonSchema, ctx: MergeContext): J
 function mergeProperties(a: JsonSchema, b: JsonSchema): JsonSchema {
   const out: JsonSchema = { ...a };
   for (const [name, schema] of Object.entries(b)) {
-    const existing = out[name];
-    out[name] = existing === undefined || deepEqual(existing, schema) ? schema : { allOf: [existing, schema] };
+    const existing = Object.hasOwn(out, name) ? out[name] : undefined;
+    defineOwn(out, name, existing === undefined || deepEqual(existing, schema) ? schema : { allOf: [existing, schema] });
   }
   return out;
 }

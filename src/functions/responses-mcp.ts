@@ -52,7 +52,7 @@ export function buildResponsesMcpTool(catalog: ToolCatalog, options: ResponsesMc
   const names = [...new Set(options.headerNames ?? [])];
   if (names.length) {
     const headers: Record<string, string> = {};
-    for (const name of names) headers[name] = `<your ${name}>`;
+    for (const name of names) Object.defineProperty(headers, name, { value: `<your ${name}>`, enumerable: true, writable: true, configurable: true });
     // keep the documented key order: headers right after server_url
     return { type: block.type, server_label: block.server_label, server_url: block.server_url, headers, allowed_tools: block.allowed_tools, require_approval: block.require_approval };
   }

@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import type { JsonSchema, ToolCatalog } from '../mcp/catalog.js';
 import { acceptsNull } from './nullable.js';
-import { isObject, resolveLocalRef } from './strict-keywords.js';
+import { defineOwn, isObject, resolveLocalRef } from './strict-keywords.js';
 
 export interface McpCall {
   name: string;
@@ -47,22 +47,57 @@ export function restoreArguments(schema: JsonSchema, args: Record<string, unknow
   return strip(schema, args, schema, new Set()) as Record<string, unknown>;
 }
 
-function strip(schema: unknown, value: unknown, root: JsonSchema, refs: ReadonlySet<string>): unknown {
+function strip(schema: unknown, value: unknown, root: JsonSchema, hops: ReadonlySet<string>): unknown {
   if (!isObject(schema)) return value;
   if (typeof schema.$ref === 'string') {
-    if (refs.has(schema.$ref)) return value;
-    return strip(resolveLocalRef(root, schema.$ref), value, root, new Set([...refs, schema.$ref]));
+    // only a $ref chain that consumes no value can loop; descending into the value resets the chain
+    if (hops.has(schema.$ref)) return value;
+    return strip(resolveLocalRef(root, schema.$ref), value, root, new Set([...hops, schema.$ref]));
   }
-  if (Array.isArray(value)) return value.map((item) => strip(schema.items, item, root, refs));
-  if (!isObject(value) || !isObject(schema.properties)) return value;
-  const required = Array.isArray(schema.required) ? schema.required : [];
+  if (Array.isArray(value)) return value.map((item) => strip(schema.items, item, root, new Set()));
+  if (!isObject(value)) return value;
+  const shape = objectShape(schema, value, root, hops);
+  if (shape === undefined) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    const sub = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
-    if (item === null && !required.includes(key) && isObject(sub) && !acceptsNullDeep(sub, root)) continue;
-    out[key] = strip(sub, item, root, refs);
+    const sub = Object.hasOwn(shape.properties, key) ? shape.properties[key] : undefined;
+    if (item === null && !shape.required.has(key) && isObject(sub) && !acceptsNullDeep(sub, root)) continue;
+    defineOwn(out, key, strip(sub, item, root, new Set()));
   }
   return out;
+}
+
+interface ObjectShape {
+  properties: Record<string, unknown>;
+  required: Set<string>;
+}
+
+/**
+ * The properties an object value is checked against: its own, those of every `allOf` branch, and those of the
+ * first `anyOf`/`oneOf` branch that declares every key the value has.
+ */
+function objectShape(schema: JsonSchema, value: Record<string, unknown>, root: JsonSchema, hops: ReadonlySet<string>): ObjectShape | undefined {
+  const resolve = (node: unknown): JsonSchema | undefined => {
+    if (!isObject(node)) return undefined;
+    if (typeof node.$ref !== 'string' || hops.has(node.$ref)) return node;
+    return resolveLocalRef(root, node.$ref);
+  };
+  const parts: JsonSchema[] = [schema];
+  if (Array.isArray(schema.allOf)) parts.push(...schema.allOf.map(resolve).filter(isObject));
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = Array.isArray(schema[key]) ? (schema[key] as unknown[]).map(resolve).filter(isObject) : [];
+    const fit = branches.find((b) => isObject(b.properties) && Object.keys(value).every((k) => Object.hasOwn(b.properties as object, k)));
+    if (fit) parts.push(fit);
+  }
+  const withProps = parts.filter((p) => isObject(p.properties));
+  if (withProps.length === 0) return undefined;
+  const properties: Record<string, unknown> = {};
+  const required = new Set<string>();
+  for (const part of withProps) {
+    for (const [k, v] of Object.entries(part.properties as Record<string, unknown>)) if (!Object.hasOwn(properties, k)) defineOwn(properties, k, v);
+  }
+  for (const part of parts) if (Array.isArray(part.required)) for (const r of part.required) if (typeof r === 'string') required.add(r);
+  return { properties, required };
 }
 
 function acceptsNullDeep(schema: JsonSchema, root: JsonSchema): boolean {

@@ -13,7 +13,7 @@ import { mergeAllOf } from './merge-all-of.js';
 import { checkStrictLimits } from './strict-limits.js';
 import {
   ANNOTATION_KEYWORDS, CONDITIONAL_KEYWORDS, DROPPED_KEYWORDS, HINTED_KEYWORDS, KEPT_KEYWORDS, STRICT_FORMATS,
-  isObject, jsonTypeOf, pointer, typesOf, type FunctionNote,
+  defineOwn, isObject, jsonTypeOf, pointer, resolveLocalRef, typesOf, type FunctionNote,
 } from './strict-keywords.js';
 import { makeNullable } from './nullable.js';
 
@@ -26,12 +26,14 @@ interface Context {
   root: JsonSchema;
   notes: FunctionNote[];
   tool?: string;
+  /** $refs being inlined on the current path (a recursive one is not inlined again). */
+  inlining: Set<string>;
 }
 
 /** Converts one tool's input schema. The input is not modified. */
 export function toStrictSchema(schema: JsonSchema, opts: { tool?: string } = {}): StrictResult {
   const root = structuredClone(schema);
-  const ctx: Context = { root, notes: [], tool: opts.tool };
+  const ctx: Context = { root, notes: [], tool: opts.tool, inlining: new Set() };
   if (root.type === undefined && root.anyOf === undefined && root.oneOf === undefined && root.$ref === undefined) root.type = 'object';
   const out = convert(root, [], ctx);
   if (!typesOf(out).includes('object') || out.anyOf !== undefined || out.$ref !== undefined) {
@@ -56,6 +58,22 @@ function convert(input: unknown, path: string[], ctx: Context): JsonSchema {
     node = mergeAllOf(node, { root: ctx.root, where: pointer(path), note: (l, c, m) => note(ctx, [], l, c, m) });
   }
   node = rewriteShapes(node, path, ctx);
+  const ref = node.$ref;
+  if (typeof ref === 'string' && Object.keys(node).some((k) => k !== '$ref')) {
+    const target = ctx.inlining.has(ref) ? undefined : resolveLocalRef(ctx.root, ref);
+    if (target === undefined) {
+      note(ctx, path, 'info', 'strict-ref-siblings', `keywords next to the recursive or unresolvable $ref ${ref} were dropped (strict mode allows none)`);
+      return { $ref: ref };
+    }
+    // strict mode rejects keywords next to a $ref ("description" most often): inline the target under them
+    const { $ref: _ref, ...siblings } = node;
+    ctx.inlining.add(ref);
+    try {
+      return convert({ ...structuredClone(target), ...siblings }, path, ctx);
+    } finally {
+      ctx.inlining.delete(ref);
+    }
+  }
 
   const out: JsonSchema = {};
   const hints: string[] = [];
@@ -141,7 +159,7 @@ function closeObject(node: JsonSchema, out: JsonSchema, path: string[], ctx: Con
     if (!(name in properties)) note(ctx, path, 'warning', 'strict-required-undeclared', `required property "${name}" is not declared in properties and was dropped from required`);
   }
   for (const [name, schema] of Object.entries(properties)) {
-    if (!declared.includes(name)) properties[name] = makeNullable(schema as JsonSchema);
+    if (!declared.includes(name)) defineOwn(properties, name, makeNullable(schema as JsonSchema));
   }
   const extra = node.additionalProperties;
   const open = extra !== undefined && extra !== false;
@@ -157,6 +175,6 @@ function closeObject(node: JsonSchema, out: JsonSchema, path: string[], ctx: Con
 
 function mapValues(value: unknown, fn: (child: unknown, key: string) => JsonSchema): JsonSchema {
   const out: JsonSchema = {};
-  if (isObject(value)) for (const [k, v] of Object.entries(value)) out[k] = fn(v, k);
+  if (isObject(value)) for (const [k, v] of Object.entries(value)) defineOwn(out, k, fn(v, k));
   return out;
 }

@@ -117,7 +117,7 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
   const hoisted = hoistDefinitions(units, [ERROR_SCHEMA, TOOL_RESULT_SCHEMA]);
   const finish = (schema: SchemaNode, tool: string | undefined, where: string): SchemaObject => {
     let out = applyGptSchemaRules(schema);
-    if (gpt) out = limitSchemaDescriptions(out, PROPERTY_DESCRIPTION_LIMIT, (s) => report(tool, `a description in ${where}`, s.from, s.to, PROPERTY_DESCRIPTION_LIMIT));
+    if (gpt) out = limitSchemaDescriptions(out, PROPERTY_DESCRIPTION_LIMIT, (s) => report(tool, `the description of ${s.path} in ${where}`, s.from, s.to, PROPERTY_DESCRIPTION_LIMIT));
     return out as SchemaObject;
   };
 

@@ -7,7 +7,7 @@
  */
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import type { SpecNote } from './notes.js';
-import { isObject, mapSubschemas, type SchemaNode } from './walk.js';
+import { isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
 import type { JsonSchema } from '../mcp/catalog.js';
 
 const ALLOWED_30 = new Set([
@@ -41,7 +41,7 @@ export function downgradeSchema(node: SchemaNode, lost: Set<string>): JsonSchema
       const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum';
       const other = inner[bound];
       const tighter = typeof other !== 'number' || (bound === 'minimum' ? value >= other : value <= other);
-      if (tighter) { out[bound] = value; out[key] = true; }
+      if (tighter) { setOwn(out, bound, value); setOwn(out, key, true); }
     } else if ((key === 'minimum' || key === 'maximum') && out[key] !== undefined) {
       // already set by a tighter exclusive bound
     } else if (key === 'examples' && Array.isArray(value)) {
@@ -56,9 +56,9 @@ export function downgradeSchema(node: SchemaNode, lost: Set<string>): JsonSchema
     } else if (key === '$comment') {
       // comments have no 3.0 equivalent and carry no constraint
     } else if (ALLOWED_30.has(key) || key.startsWith('x-')) {
-      if (out[key] === undefined) out[key] = value;
+      if (out[key] === undefined) setOwn(out, key, value);
     } else {
-      out[`x-${key}`] = value;
+      setOwn(out, `x-${key}`, value);
       lost.add(key);
     }
   }
@@ -80,7 +80,7 @@ export function downgradeSpec(spec: OpenAPIObject): { spec: OpenAPIObject; notes
     if (!isObject(content)) return content;
     const out: Obj = {};
     for (const [mt, media] of Object.entries(content)) {
-      out[mt] = isObject(media) && media.schema !== undefined ? { ...media, schema: downgradeSchema(media.schema as SchemaNode, lost) } : media;
+      setOwn(out, mt, isObject(media) && media.schema !== undefined ? { ...media, schema: downgradeSchema(media.schema as SchemaNode, lost) } : media);
     }
     return out;
   };

@@ -4,7 +4,7 @@
  * the adapter serves or how it authenticates are ignored, with a note.
  */
 import type { SpecNote } from './notes.js';
-import { isObject } from './walk.js';
+import { isObject, setOwn } from './walk.js';
 
 const IGNORED_TOP = ['openapi', 'paths', 'servers', 'security', 'webhooks', 'jsonSchemaDialect'];
 
@@ -13,9 +13,9 @@ export function mergeUnder(base: Record<string, unknown>, over: Record<string, u
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(over)) {
     const b = base[k];
-    out[k] = isObject(b) && isObject(v) ? mergeUnder(b, v) : v;
+    setOwn(out, k, isObject(b) && isObject(v) ? mergeUnder(b, v) : v);
   }
-  for (const [k, v] of Object.entries(base)) if (!(k in out)) out[k] = v;
+  for (const [k, v] of Object.entries(base)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
   return out;
 }
 
@@ -30,9 +30,9 @@ export function mergeBase(spec: Record<string, unknown>, base: Record<string, un
     } else if (k === 'components' && isObject(v) && 'securitySchemes' in v) {
       const { securitySchemes: _s, ...rest } = v;
       notes.push({ level: 'warning', code: 'template-key-ignored', message: 'the template\'s "components.securitySchemes" is ignored: use --auth' });
-      cleaned[k] = rest;
+      setOwn(cleaned, k, rest);
     } else {
-      cleaned[k] = v;
+      setOwn(cleaned, k, v);
     }
   }
   return { spec: mergeUnder(cleaned, spec), notes };

@@ -26,9 +26,9 @@ export function shortHash(text: string, length = 6): string {
 
 /** The id a name gets when nothing collides with it. */
 export function sanitizeName(name: string, prefix = ''): string {
+  if (OPERATION_ID_PATTERN.test(prefix + name)) return prefix + name;
   const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  let id = (prefix + ascii).replace(/[^a-zA-Z0-9_-]+/g, '_').replace(/_{2,}/g, '_');
-  if (id !== prefix + name) id = id.replace(/^_+|_+$/g, '');
+  let id = (prefix + ascii).replace(/[^a-zA-Z0-9_-]+/g, '_').replace(/_{2,}/g, '_').replace(/^_+|_+$/g, '');
   if (id === '') id = `tool_${shortHash(name)}`;
   if (id.length > MAX_ID_LENGTH) id = `${id.slice(0, MAX_ID_LENGTH - 7)}_${shortHash(prefix + name)}`;
   return id;

@@ -7,7 +7,7 @@
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { SpecNote } from './notes.js';
 import { createResolver, safeSchemaName, type RefTarget } from './refs.js';
-import { forEachSubschema, isObject, mapSubschemas, type SchemaNode } from './walk.js';
+import { forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
 
 export type { SpecNote } from './notes.js';
 
@@ -96,15 +96,15 @@ function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | u
       else out.description = appendSentence(node.description, `Any value: the referenced schema "${value}" was not resolved.`);
     } else if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean') {
       const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum';
-      if (value && typeof node[bound] === 'number') out[key] = node[bound];
+      if (value && typeof node[bound] === 'number') setOwn(out, key, node[bound]);
     } else if ((key === 'minimum' || key === 'maximum') && node[key === 'minimum' ? 'exclusiveMinimum' : 'exclusiveMaximum'] === true) {
       // folded into the exclusive bound above
     } else if (key === 'dependencies' && isObject(value)) {
       for (const [prop, dep] of Object.entries(value)) {
         const target = Array.isArray(dep) ? 'dependentRequired' : 'dependentSchemas';
         const map = (isObject(out[target]) ? out[target] : isObject(node[target]) ? { ...node[target] } : {}) as JsonSchema;
-        map[prop] = dep;
-        out[target] = map;
+        setOwn(map, prop, dep);
+        setOwn(out, target, map);
       }
     } else if (key === 'items' && tupleItems) {
       out.prefixItems = value;
@@ -114,7 +114,7 @@ function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | u
     } else if (key === 'description' && out.description !== undefined) {
       // already set by an unresolved ref
     } else {
-      out[key] = value;
+      setOwn(out, key, value);
     }
   }
   if (out.nullable === true && (typeof out.type === 'string' || Array.isArray(out.type))) {

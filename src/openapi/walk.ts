@@ -18,6 +18,11 @@ export const MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'defini
 /** Keywords whose value is an array of schemas. */
 export const ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'] as const;
 
+/** Sets an own enumerable property, even for keys like `__proto__` (a property name a schema may use). */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 export function isObject(value: unknown): value is JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -44,24 +49,24 @@ export function mapSubschemas(
   const out: JsonSchema = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (skip.includes(keyword)) {
-      out[keyword] = value;
+      setOwn(out, keyword, value);
     } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && isSchema(value)) {
-      out[keyword] = fn(value, { keyword });
+      setOwn(out, keyword, fn(value, { keyword }));
     } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
       // draft-07 tuple form of `items`
-      out[keyword] = value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v));
+      setOwn(out, keyword, value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v)));
     } else if ((MAP_KEYWORDS as readonly string[]).includes(keyword) && isObject(value)) {
       const map: JsonSchema = {};
-      for (const [k, v] of Object.entries(value)) map[k] = isSchema(v) ? fn(v, { keyword, key: k }) : v;
-      out[keyword] = map;
+      for (const [k, v] of Object.entries(value)) setOwn(map, k, isSchema(v) ? fn(v, { keyword, key: k }) : v);
+      setOwn(out, keyword, map);
     } else if ((ARRAY_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
-      out[keyword] = value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v));
+      setOwn(out, keyword, value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v)));
     } else if (keyword === 'dependencies' && isObject(value)) {
       const map: JsonSchema = {};
-      for (const [k, v] of Object.entries(value)) map[k] = isSchema(v) ? fn(v, { keyword, key: k }) : v;
-      out[keyword] = map;
+      for (const [k, v] of Object.entries(value)) setOwn(map, k, isSchema(v) ? fn(v, { keyword, key: k }) : v);
+      setOwn(out, keyword, map);
     } else {
-      out[keyword] = value;
+      setOwn(out, keyword, value);
     }
   }
   return out;

@@ -70,7 +70,7 @@ const CASES: [string, () => Spec, (s: Spec) => void, Partial<Change>][] = [
   }, { code: 'auth-changed' }],
 ];
 
-describe('diff: breaking categories', () => {
+describe('diff: breaking categories', { timeout: 90_000 }, () => {
   it.each(CASES)('%s → breaking, exit 1', async (name, base, edit, want) => {
     const { code, report } = await diff(name.replace(/\W+/g, '-'), base(), edit);
     expect(code).toBe(1);
@@ -78,7 +78,7 @@ describe('diff: breaking categories', () => {
   });
 });
 
-describe('diff: non-breaking changes', () => {
+describe('diff: non-breaking changes', { timeout: 90_000 }, () => {
   const describeOnly = (s: Spec) => {
     s.paths['/forecast'].post.description = 'Returns the forecast, hour by hour.';
     s.paths['/forecast'].post.requestBody.content['application/json; charset=utf-8'].schema.properties.place.description = 'A city name';
@@ -112,7 +112,7 @@ describe('diff: non-breaking changes', () => {
   });
 });
 
-describe('diff: output and errors', () => {
+describe('diff: output and errors', { timeout: 90_000 }, () => {
   it('prints a readable text report', async () => {
     const base = petstore();
     const after = structuredClone(base);

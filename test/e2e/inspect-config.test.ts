@@ -5,10 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ToolCatalog } from '../../src/mcp/catalog.js';
 import { FIXTURES, ROOT, newMark, runCli, startUrlServer, type ServerProcess } from '../helpers/cli.js';
 import { leftoverProcesses } from '../helpers/processes.js';
+
+// Each test spawns real processes: give a busy 2-core CI machine room (a run is seconds when idle).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const mark = newMark();
 const pkg = (name: string) => join(ROOT, 'node_modules/@modelcontextprotocol', name, 'dist/index.js');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CatalogTool, ToolCatalog } from '../../src/mcp/catalog.js';
 import {
   EVERYTHING,
@@ -16,10 +16,14 @@ import {
   newMark,
   runCli,
   startProcess,
+  startUrlServer,
   waitForPort,
   type ServerProcess,
 } from '../helpers/cli.js';
 import { leftoverProcesses, MARK_VAR } from '../helpers/processes.js';
+
+// Each test spawns real processes: give a busy 2-core CI machine room (a run is seconds when idle).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const mark = newMark();
 const cli = (args: string[]) => runCli(args, { mark });
@@ -64,17 +68,27 @@ let direct: Awaited<ReturnType<typeof directTools>>;
 const servers: ServerProcess[] = [];
 let httpPort: number;
 let ssePort: number;
+let guarded: ServerProcess & { url: string }; // http.mjs --sse --token: every request needs the header
 
 async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<number> {
   const port = await freePort();
   const proc = startProcess(['node', EVERYTHING, mode], { mark, env: { PORT: String(port) } });
   servers.push(proc);
-  await waitForPort(port);
+  await waitForPort(port, { proc }); // server-everything can take a while to start on a busy machine
   return port;
 }
 
 beforeAll(async () => {
-  [direct, httpPort, ssePort] = await Promise.all([directTools(), startEverything('streamableHttp'), startEverything('sse')]);
+  const starting = startUrlServer(['node', join(FIXTURES, 'http.mjs'), '--sse', '--token', 'tk-1'], { mark }).then((s) => {
+    servers.push(s);
+    return s;
+  });
+  [direct, httpPort, ssePort, guarded] = await Promise.all([
+    directTools(),
+    startEverything('streamableHttp'),
+    startEverything('sse'),
+    starting,
+  ]);
 });
 
 afterAll(async () => {
@@ -140,6 +154,35 @@ describe.concurrent('server-everything over HTTP', () => {
     const r = await cli(['inspect', '--transport', 'streamable-http', '--url', `http://127.0.0.1:${ssePort}/sse`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('does not look like an MCP server (HTTP 404)');
+  });
+});
+
+describe.concurrent('--header reaches every request', () => {
+  const sseUrl = () => guarded.url.replace(/\/mcp$/, '/sse');
+  const auth = ['--header', 'Authorization: Bearer tk-1'];
+
+  it('Streamable HTTP', async () => {
+    const r = await cli(['inspect', '--url', guarded.url, ...auth]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('http-fixture 1.0.0 (over Streamable HTTP): 2 tools');
+  });
+
+  it('legacy SSE after the fallback: the event stream and the message POSTs', async () => {
+    const r = await cli(['inspect', '--url', sseUrl(), ...auth]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('http-fixture 1.0.0 (over legacy SSE): 2 tools');
+  });
+
+  it('legacy SSE with --transport sse', async () => {
+    const r = await cli(['inspect', '--transport', 'sse', '--url', sseUrl(), ...auth]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('(over legacy SSE): 2 tools');
+  });
+
+  it('without it, the SSE endpoint is a 401 with the hint', async () => {
+    const r = await cli(['inspect', '--transport', 'sse', '--url', sseUrl()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`mcp-actions: 401 from ${sseUrl()}: the server wants credentials; pass a token with --header`);
   });
 });
 

@@ -5,6 +5,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callCommand } from '../../src/commands/call.js';
+import { serveCommand } from '../../src/commands/serve.js';
+import { McpConnectionError, UsageError, formatError } from '../../src/errors.js';
 import { callTool, request, stopChild } from './serve-helpers.js';
 
 const run = promisify(execFile);
@@ -115,19 +118,49 @@ describe('serve without a public URL', () => {
   });
 });
 
-describe('serve refuses unsafe or incomplete settings (exit 2, one line)', () => {
-  it.each([
-    [['--host', '0.0.0.0'], {}, /refusing to listen on 0\.0\.0\.0 without auth.*--no-auth/],
-    [['--host', '0.0.0.0', '--auth', 'bearer', '--api-key-env', 'UNSET_VAR_X'], {}, /--auth bearer needs a secret in the environment variable UNSET_VAR_X, which is not set/],
-    [['--auth', 'basic', '--api-key-env', 'BASIC_SECRET'], { BASIC_SECRET: 'no-colon' }, /--auth basic needs BASIC_SECRET to hold "user:password"/],
-    [['--auth', 'oauth', '--oauth-authorization-url', 'https://a.example.com/a', '--oauth-token-url', 'https://a.example.com/t'], { MCP_ACTIONS_API_KEY: 'x' }, /serve cannot check OAuth tokens itself/],
-    [['--port', '70000'], {}, /--port "70000" is not an integer between 0 and 65535/],
-  ])('%j', async (args, env, message) => {
-    const r = await cli(['serve', ...args, ...DEMO], env as Record<string, string>);
+describe('serve refuses unsafe or incomplete settings', () => {
+  it('exits 2 with one line when asked to bind a public address without auth', async () => {
+    const r = await cli(['serve', '--host', '0.0.0.0', ...DEMO]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^mcp-actions: refusing to listen on 0\.0\.0\.0 without auth.*--no-auth/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toBe('');
+  });
+
+  // The same checks in-process (the CLI maps every UsageError to exit 2 as above).
+  it.each([
+    [{ host: '::' }, {}, /refusing to listen on :: without auth/],
+    [{ host: '0.0.0.0', auth: 'bearer', apiKeyEnv: 'UNSET_VAR_X' }, {}, /--auth bearer needs a secret in the environment variable UNSET_VAR_X, which is not set/],
+    [{ auth: 'bearer' }, { MCP_ACTIONS_API_KEY: '' }, /--auth bearer needs a secret in the environment variable MCP_ACTIONS_API_KEY, which is empty/],
+    [{ auth: 'basic', apiKeyEnv: 'BASIC_SECRET' }, { BASIC_SECRET: 'no-colon' }, /--auth basic needs BASIC_SECRET to hold "user:password"/],
+    [{ auth: 'api-key', apiKeyEnv: 'my-secret-value' }, {}, /--api-key-env "my-secret-value" is not an environment variable name/],
+    [{ auth: 'oauth', oauthAuthorizationUrl: 'https://a.example.com/a', oauthTokenUrl: 'https://a.example.com/t' }, { MCP_ACTIONS_API_KEY: 'x' }, /serve cannot check OAuth tokens itself/],
+    [{ port: '70000' }, {}, /--port "70000" is not an integer between 0 and 65535/],
+    [{ callTimeout: '0' }, {}, /--call-timeout "0" is not an integer/],
+    [{ publicUrl: 'https://a.example.com', serverUrl: 'https://b.example.com' }, {}, /--public-url and --server-url disagree/],
+  ])('%j', async (opts, env, message) => {
+    const io = { stdout: () => undefined, stderr: () => undefined, env: env as Record<string, string>, cwd: process.cwd() };
+    const error = await serveCommand(DEMO.slice(1), opts, io, { stop: Promise.resolve() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    expect(formatError(error as UsageError)).toMatch(message);
+  });
+});
+
+describe('serve with a server that dies at start-up', () => {
+  it('fails with exit 2 and the server\'s last stderr lines', async () => {
+    const io = { stdout: () => undefined, stderr: () => undefined, env: process.env, cwd: process.cwd() };
+    const script = "process.stderr.write('fatal: no database configured\\n'); process.exit(3)";
+    const error = await serveCommand([process.execPath, '-e', script], { port: '0' }, io, { stop: Promise.resolve() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect((error as McpConnectionError).exitCode).toBe(2);
+    expect(formatError(error as McpConnectionError)).toMatch(/exited with code 3 before answering[\s\S]*fatal: no database configured/);
   });
 });
 
@@ -147,13 +180,17 @@ describe('call', () => {
     expect(JSON.parse(r.stdout.slice(4)).error.details).toEqual([{ path: '/days', message: '"/days" must be <= 7' }]);
   });
 
-  it.each([
-    [['nope'], /the server has no tool "nope"; its tools: add, create_note/],
-    [['add', '--args', '{a:1}'], /--args is not valid JSON/],
-    [['add', '--args', '[1]'], /--args must be a JSON object/],
-  ])('refuses %j with exit 2', async (args, message) => {
-    const r = await cli(['call', ...args, ...DEMO]);
+  it('refuses an unknown tool with exit 2, naming the tools', async () => {
+    const r = await cli(['call', 'nope', ...DEMO]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/the server has no tool "nope"; its tools: add, create_note/);
+  });
+
+  it.each([
+    ['{a:1}', /--args is not valid JSON/],
+    ['[1]', /--args must be a JSON object/],
+  ])('refuses --args %s before connecting', async (args, message) => {
+    const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: process.cwd() };
+    await expect(callCommand('add', DEMO.slice(1), { args }, io)).rejects.toThrow(message);
   });
 });

@@ -32,7 +32,7 @@ export async function startAdapter(target: Target, options: Partial<Omit<Adapter
   const upstream = await Upstream.start(target, { timeoutMs: 20_000, baseEnv: process.env });
   try {
     const adapter = createAdapter({ specOptions: { profile: 'generic' }, ...options, upstream });
-    const listening = await listen(adapter.app, 0, '127.0.0.1');
+    const listening = await listen(adapter.handler, 0, '127.0.0.1');
     if (!options.specOptions?.serverUrl) adapter.republish({ serverUrl: listening.url });
     return {
       url: listening.url,

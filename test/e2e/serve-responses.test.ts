@@ -156,6 +156,7 @@ describe('response table', () => {
       }, 200);
     });
     await expect.poll(async () => JSON.parse((await callTool(run.url, 'cancelled', {})).body.result)).toContain('hangup');
+    await expect.poll(() => logLines.some((l) => l.tool === 'slow' && l.status === 499 && l.error === 'client_closed')).toBe(true);
   });
 
   it('multiplexes concurrent calls over the one connection, each answer to its own request', async () => {

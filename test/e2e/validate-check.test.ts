@@ -17,11 +17,11 @@ beforeAll(async () => {
     const r = await runCli(['generate', 'openapi', '--server-url', 'https://api.example.com', ...extra, '-o', join(dir, file), '--env', 'DRIFT_TOOLS=alpha,beta', ...SERVER]);
     expect(r.code, r.stderr).toBe(0);
   }
-});
+}, 90_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('validate --check', () => {
+describe('validate --check', { timeout: 90_000 }, () => {
   it('exits 0 when the server still produces the same spec', async () => {
     const r = await runCli(['validate', 'spec.yaml', '--check', '--env', 'DRIFT_TOOLS=beta,alpha', ...SERVER], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);

@@ -84,7 +84,7 @@ describe('validate: one fixture per rule', () => {
   });
 });
 
-describe('validate: output formats and exit codes', () => {
+describe('validate: output formats and exit codes', { timeout: 90_000 }, () => {
   it('prints GitHub annotations with file, line and col', async () => {
     const r = await runCli(['validate', 'fixtures/invalid/server-port.yaml', '--format', 'github']);
     expect(r.code).toBe(1);

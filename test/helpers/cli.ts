@@ -45,7 +45,7 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const guard = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 25_000);
+  const guard = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 100_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -65,10 +65,15 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Resolves once something accepts TCP connections on the port. */
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+/** Resolves once something accepts TCP connections on the port; fails early if `proc` (the server) exits. */
+export async function waitForPort(port: number, options: { timeoutMs?: number; proc?: ServerProcess } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const proc = options.proc?.child;
+    if (proc && (proc.exitCode !== null || proc.signalCode !== null)) {
+      throw new Error(`the server exited (${proc.exitCode ?? proc.signalCode}) before listening: ${options.proc!.output()}`);
+    }
     const ok = await new Promise<boolean>((resolve) => {
       const socket = netConnect(port, '127.0.0.1');
       socket.once('connect', () => (socket.destroy(), resolve(true)));
@@ -122,7 +127,7 @@ export async function startUrlServer(
 ): Promise<ServerProcess & { url: string }> {
   const proc = startProcess(argv, options);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${proc.output()}`)), options.timeoutMs ?? 10_000);
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${proc.output()}`)), options.timeoutMs ?? 60_000);
     proc.child.stdout!.on('data', () => {
       const m = /https?:\/\/\S+/.exec(proc.output());
       if (m) {

@@ -15,15 +15,26 @@ export const CONSTRAINTS = [
   'minProperties', 'maxProperties',
 ];
 
-function walk(node: unknown, fn: (n: Obj) => void): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, fn));
-  if (!isObj(node)) return;
-  fn(node);
-  for (const [k, v] of Object.entries(node)) {
-    if (['enum', 'const', 'default', 'examples', 'required'].includes(k)) continue;
-    if (['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies'].includes(k) && isObj(v)) Object.values(v).forEach((s) => walk(s, fn));
-    else walk(v, fn);
-  }
+/** Walks the schema from its root, following local refs into `$defs` / `definitions` (each once). */
+function walk(root: unknown, fn: (n: Obj) => void): void {
+  const defs = (isObj(root) ? { ...(root.definitions as Obj), ...(root.$defs as Obj) } : {}) as Obj;
+  const followed = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObj(node)) return;
+    fn(node);
+    const ref = typeof node.$ref === 'string' ? /^#\/(?:\$defs|definitions)\/([^/]+)$/.exec(node.$ref)?.[1] : undefined;
+    if (ref !== undefined && !followed.has(ref)) {
+      followed.add(ref);
+      visit(defs[ref]);
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (['enum', 'const', 'default', 'examples', 'required', '$defs', 'definitions'].includes(k)) continue;
+      if (['properties', 'patternProperties', 'dependentSchemas', 'dependencies'].includes(k) && isObj(v)) Object.values(v).forEach(visit);
+      else visit(v);
+    }
+  };
+  visit(root);
 }
 
 /** `keyword=value` strings of a schema, draft-07 boolean exclusive bounds read as 2020-12 numbers. */

@@ -85,7 +85,7 @@ export async function leftoverProcesses(
   marks: string[],
   options: { descendants?: boolean; graceMs?: number } = {},
 ): Promise<ProcessInfo[]> {
-  const deadline = Date.now() + (options.graceMs ?? 3000);
+  const deadline = Date.now() + (options.graceMs ?? 5000);
   for (;;) {
     const seen = new Map<number, ProcessInfo>();
     for (const mark of marks) for (const p of findProcesses({ mark })) seen.set(p.pid, p);

@@ -6,7 +6,18 @@ function describeScheme(scheme: unknown): string {
   const { description: _d, 'x-scopes-description': _x, ...rest } = scheme;
   if (rest['type'] === 'http') return `http ${String(rest['scheme'] ?? '').toLowerCase()}`;
   if (rest['type'] === 'apiKey') return `api key in ${String(rest['in'])} "${String(rest['name'])}"`;
-  return JSON.stringify(rest, Object.keys(rest).sort());
+  if (rest['type'] === 'oauth2' && isObject(rest['flows'])) {
+    const flows = Object.entries(rest['flows']).filter(([, f]) => isObject(f)) as [string, Record<string, unknown>][];
+    return `oauth2 ${flows.map(([name, f]) => `${name} ${stableJson({ authorizationUrl: f['authorizationUrl'], tokenUrl: f['tokenUrl'], scopes: isObject(f['scopes']) ? Object.keys(f['scopes']).sort() : [] })}`).join(', ')}`;
+  }
+  return stableJson(rest);
+}
+
+/** JSON with object keys sorted at every level. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** `operation` undefined = the document-wide requirement; otherwise the operation's effective one. */

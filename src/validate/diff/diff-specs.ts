@@ -35,16 +35,21 @@ export function diffSpecs(oldSpec: Record<string, unknown>, newSpec: Record<stri
 
   const oldOps = listOperations(oldSpec);
   const newOps = listOperations(newSpec);
-  const newById = new Map(newOps.map((op) => [idOf(op), op]));
   const matched = new Set<OperationRef>();
   const pairs: [OperationRef, OperationRef][] = [];
-  const unmatchedOld: OperationRef[] = [];
-  for (const op of oldOps) {
-    const twin = newById.get(idOf(op));
-    if (twin && !matched.has(twin)) {
-      matched.add(twin);
-      pairs.push([op, twin]);
-    } else unmatchedOld.push(op);
+  // First the same operationId at the same place, then the same operationId anywhere (duplicates stay apart).
+  const keys: ((op: OperationRef) => string)[] = [(op) => `${idOf(op)} ${op.method} ${op.path}`, idOf];
+  let unmatchedOld = oldOps;
+  for (const key of keys) {
+    const rest: OperationRef[] = [];
+    for (const op of unmatchedOld) {
+      const twin = newOps.find((n) => !matched.has(n) && key(n) === key(op));
+      if (twin) {
+        matched.add(twin);
+        pairs.push([op, twin]);
+      } else rest.push(op);
+    }
+    unmatchedOld = rest;
   }
   const free = () => newOps.filter((op) => !matched.has(op));
   for (const op of unmatchedOld) {

@@ -49,6 +49,8 @@ function success(spec: Record<string, unknown>, op: OperationRef): { code: strin
   return isObject(value) ? { code, response: value } : undefined;
 }
 
+const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+
 export function compareOperations(ctx: DiffContext, a: OperationRef, b: OperationRef): void {
   const add = (severity: ChangeSeverity, code: string, message: string, location?: string) =>
     ctx.out.push({ severity, code, operation: ctx.operation, ...(location ? { location } : {}), message });
@@ -56,11 +58,11 @@ export function compareOperations(ctx: DiffContext, a: OperationRef, b: Operatio
     add('breaking', 'operation-moved', `moved: ${a.method.toUpperCase()} ${a.path} → ${b.method.toUpperCase()} ${b.path}`);
   }
   for (const field of ['summary', 'description'] as const) {
-    if (a.operation[field] !== b.operation[field]) add('non-breaking', 'description-changed', `${field} changed`);
+    if (!same(a.operation[field], b.operation[field])) add('non-breaking', 'description-changed', `${field} changed`);
   }
   const ca = a.operation['x-openai-isConsequential'];
   const cb = b.operation['x-openai-isConsequential'];
-  if (ca !== cb) add('non-breaking', 'consequential-changed', `x-openai-isConsequential: ${String(ca)} → ${String(cb)}`);
+  if (!same(ca, cb)) add('non-breaking', 'consequential-changed', `x-openai-isConsequential: ${String(ca)} → ${String(cb)}`);
   if (Array.isArray(a.operation['security']) || Array.isArray(b.operation['security'])) {
     const sa = authOf(ctx.old, a.operation);
     const sb = authOf(ctx.new, b.operation);
@@ -78,7 +80,7 @@ export function compareOperations(ctx: DiffContext, a: OperationRef, b: Operatio
     }
     if (p.param['required'] !== true && q.param['required'] === true) add('breaking', 'parameter-became-required', `parameter "${String(q.param['name'])}" is now required`, key);
     if (p.param['required'] === true && q.param['required'] !== true) add('non-breaking', 'parameter-became-optional', `parameter "${String(q.param['name'])}" is now optional`, key);
-    if (p.param['description'] !== q.param['description']) add('non-breaking', 'description-changed', 'description changed', key);
+    if (!same(p.param['description'], q.param['description'])) add('non-breaking', 'description-changed', 'description changed', key);
     compareSchemas(ctx, p.param['schema'], q.param['schema'], key, 'request');
   }
   for (const [key, q] of pb) {

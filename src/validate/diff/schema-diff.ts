@@ -51,7 +51,7 @@ export function compareSchemas(ctx: DiffContext, a0: unknown, b0: unknown, where
     ctx.out.push({ severity, code, ...(ctx.operation ? { operation: ctx.operation } : {}), location: at, message });
   const worse = (breakingIn: Direction) => (dir === breakingIn ? 'breaking' : 'non-breaking') as ChangeSeverity;
 
-  if (a['description'] !== b['description'] || a['title'] !== b['title']) add('non-breaking', 'description-changed', 'description changed');
+  if (show(a['description']) !== show(b['description']) || show(a['title']) !== show(b['title'])) add('non-breaking', 'description-changed', 'description changed');
 
   // types
   const ta = accepted(a);
@@ -135,6 +135,6 @@ function compareConstraints(a: Schema, b: Schema, add: (s: ChangeSeverity, code:
       else if (typeof x === 'number' && (typeof y !== 'number' || tighter(y, x))) add(worse('response'), 'constraint-relaxed', `${k} ${x} → ${typeof y === 'number' ? y : 'none'}`);
     }
   }
-  if (a['pattern'] !== b['pattern'] && b['pattern'] !== undefined) add(worse('request'), 'pattern-changed', `pattern ${a['pattern'] === undefined ? 'set to' : `${show(a['pattern'])} →`} ${show(b['pattern'])}`);
+  if (show(a['pattern']) !== show(b['pattern']) && b['pattern'] !== undefined) add(worse('request'), 'pattern-changed', `pattern ${a['pattern'] === undefined ? 'set to' : `${show(a['pattern'])} →`} ${show(b['pattern'])}`);
   else if (a['pattern'] !== undefined && b['pattern'] === undefined) add(worse('response'), 'pattern-removed', 'pattern removed');
 }

@@ -49,13 +49,14 @@ export const securityRules: Rule[] = [
   },
   {
     id: 'security-scheme-supported',
-    severity: 'error',
+    // The builder configures auth in its own form; a scheme it cannot express imports, but will not work as written.
+    severity: 'warning',
     description: 'the security scheme is an API key header, HTTP basic/bearer or OAuth authorization code',
     hint: 'use an API key in a header, HTTP basic or bearer, or OAuth 2 with an authorizationCode flow',
     check: (ctx) =>
       schemes(ctx).flatMap(([name, scheme]): Finding[] => {
         const why = unsupported(scheme);
-        return why ? [{ pointer: toPointer(['components', 'securitySchemes', name]), message: `security scheme "${name}" is ${why}; ChatGPT does not support it` }] : [];
+        return why ? [{ pointer: toPointer(['components', 'securitySchemes', name]), message: `security scheme "${name}" is ${why}; the GPT builder cannot set it up` }] : [];
       }),
   },
   {

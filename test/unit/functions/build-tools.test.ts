@@ -93,6 +93,30 @@ describe('toMcpCall / restoreArguments', () => {
     expect(restoreArguments(schema, args)).toEqual({ city: 'Oslo', maybe: null, note: { title: 't' }, list: [{ x: 1 }] });
   });
 
+  it('follows recursive $refs as deep as the value goes', () => {
+    const tree = { type: 'object', properties: { root: { $ref: '#/$defs/Node' } }, required: ['root'], $defs: { Node: { type: 'object', properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/Node' } } }, required: ['label'] } } };
+    const args = { root: { label: 'a', children: [{ label: 'b', children: [{ label: 'c', children: null }] }] } };
+    expect(restoreArguments(tree, args)).toEqual({ root: { label: 'a', children: [{ label: 'b', children: [{ label: 'c' }] }] } });
+  });
+
+  it('looks through allOf and picks the anyOf/oneOf branch that declares the keys', () => {
+    const s = {
+      type: 'object',
+      properties: {
+        m: { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'string' } } }] },
+        c: { oneOf: [{ type: 'object', properties: { tag: { type: 'string' }, limit: { type: 'number' } }, required: ['tag'] }, { type: 'object', properties: { since: { type: 'string' }, until: { type: 'string' } } }] },
+      },
+      required: ['m', 'c'],
+    };
+    expect(restoreArguments(s, { m: { a: null, b: null }, c: { since: 'x', until: null } })).toEqual({ m: { a: null }, c: { since: 'x' } });
+    expect(restoreArguments(s, { m: { a: 'x' }, c: { tag: 't', limit: null } })).toEqual({ m: { a: 'x' }, c: { tag: 't' } });
+  });
+
+  it('a $ref cycle that consumes no value ends', () => {
+    const loop = { type: 'object', properties: { x: { $ref: '#/$defs/A' } }, $defs: { A: { $ref: '#/$defs/B' }, B: { $ref: '#/$defs/A' } } };
+    expect(restoreArguments(loop, { x: { y: null } })).toEqual({ x: { y: null } });
+  });
+
   it('keeps a null the tool accepts or requires, and unknown keys', () => {
     expect(restoreArguments(schema, { city: null, maybe: null, extra: null })).toEqual({ city: null, maybe: null, extra: null });
   });
@@ -155,3 +179,28 @@ describe('buildResponsesMcpTool', () => {
     expect(() => buildResponsesMcpTool(c, options)).toThrow(type);
   });
 });
+
+describe('names from the server are data, never object internals', () => {
+  it('a tool, a property and an argument called __proto__ stay own properties and route back', () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"},"n":{"type":"number"}}}') as Record<string, unknown>;
+    const c = catalogOf([{ name: '__proto__', inputSchema: schema }, tool('constructor')]);
+    const { tools, nameMap } = buildFunctionTools(c, { api: 'responses', strict: true });
+    expect(Object.values(nameMap).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(nameMap)).toBe(Object.prototype);
+    const fn = Object.keys(nameMap).find((k) => nameMap[k] === '__proto__')!;
+    const params = tools.find((t) => t.name === fn)!.parameters as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.hasOwn(params.properties, '__proto__')).toBe(true);
+    expect(params.required).toEqual(['__proto__', 'n']);
+    const call = toMcpCall(c, nameMap, fn, '{"__proto__":"x","n":null}');
+    expect(call.name).toBe('__proto__');
+    expect(Object.hasOwn(call.arguments, '__proto__')).toBe(true);
+    expect(call.arguments).not.toHaveProperty('n');
+    expect(JSON.stringify(call.arguments)).toBe('{"__proto__":"x"}');
+  });
+
+  it('a $ref into the prototype chain resolves to nothing', () => {
+    const { notes } = buildFunctionTools(catalogOf([{ name: 't', inputSchema: { type: 'object', properties: { a: { allOf: [{ $ref: '#/__proto__' }] } }, required: ['a'] } }]), { api: 'chat', strict: true });
+    expect(notes.some((n) => n.code === 'strict-allof-ref' || n.code === 'unresolved-ref')).toBe(true);
+  });
+});
+

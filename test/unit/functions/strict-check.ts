@@ -21,6 +21,7 @@ export function strictViolations(root: Schema): string[] {
     }
     const s = node as Schema;
     for (const key of Object.keys(s)) if (!ALLOWED.has(key)) problems.push(`${at}: keyword ${key}`);
+    if ('$ref' in s && Object.keys(s).length > 1) problems.push(`${at}: keywords next to $ref`);
     const types = typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? (s.type as string[]) : [];
     if (types.length === 0 && !('$ref' in s) && !('anyOf' in s)) problems.push(`${at}: no type`);
     if (types.includes('object')) {

@@ -17,10 +17,31 @@ const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
   ['optional const becomes a two-value enum', { given: { properties: { k: { type: 'string', const: 'x' } } }, want: obj({ k: { type: ['string', 'null'], enum: ['x', null] } }, ['k']) }],
   ['required const is kept (strict supports const)', { given: { properties: { k: { type: 'string', const: 'x' } }, required: ['k'] }, want: obj({ k: { type: 'string', const: 'x' } }, ['k']) }],
   [
-    'optional $ref is wrapped in anyOf with a null branch, annotations on the wrapper',
+    'optional $ref is wrapped in anyOf with a null branch',
     {
-      given: { properties: { n: { $ref: '#/$defs/N', description: 'a note' } }, $defs: { N: { type: 'object', properties: { t: { type: 'string' } }, required: ['t'] } } },
-      want: { type: 'object', properties: { n: { description: 'a note', anyOf: [{ $ref: '#/$defs/N' }, { type: 'null' }] } }, $defs: { N: obj({ t: { type: 'string' } }, ['t']) }, required: ['n'], additionalProperties: false },
+      given: { properties: { n: { $ref: '#/$defs/N' } }, $defs: { N: { type: 'object', properties: { t: { type: 'string' } }, required: ['t'] } } },
+      want: { type: 'object', properties: { n: { anyOf: [{ $ref: '#/$defs/N' }, { type: 'null' }] } }, $defs: { N: obj({ t: { type: 'string' } }, ['t']) }, required: ['n'], additionalProperties: false },
+    },
+  ],
+  [
+    '$ref with a description next to it is inlined (strict mode allows no keyword beside $ref), then made nullable',
+    {
+      given: { properties: { n: { $ref: '#/$defs/N', description: 'a note' } }, $defs: { N: { type: 'object', description: 'N', properties: { t: { type: 'string' } }, required: ['t'] } } },
+      want: {
+        type: 'object',
+        properties: { n: { type: ['object', 'null'], description: 'a note', properties: { t: { type: 'string' } }, required: ['t'], additionalProperties: false } },
+        $defs: { N: { type: 'object', description: 'N', properties: { t: { type: 'string' } }, required: ['t'], additionalProperties: false } },
+        required: ['n'],
+        additionalProperties: false,
+      },
+    },
+  ],
+  [
+    'a recursive $ref with a description keeps the $ref and drops the description',
+    {
+      given: { properties: { t: { $ref: '#/$defs/T' } }, required: ['t'], $defs: { T: { type: 'object', properties: { next: { $ref: '#/$defs/T', description: 'next' } }, required: ['next'] } } },
+      want: { type: 'object', properties: { t: { $ref: '#/$defs/T' } }, required: ['t'], $defs: { T: obj({ next: { type: 'object', description: 'next', properties: { next: { $ref: '#/$defs/T' } }, required: ['next'], additionalProperties: false } }, ['next']) }, additionalProperties: false },
+      codes: ['strict-ref-siblings'],
     },
   ],
   ['optional anyOf gains a null branch', { given: { properties: { v: { anyOf: [{ type: 'string' }, { type: 'number' }] } } }, want: obj({ v: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] } }, ['v']) }],

@@ -96,3 +96,28 @@ describe('references and operations', () => {
     expect(codes(before, after)).toEqual(['!parameter-removed@query.b', '!required-parameter-added@query.c', '~parameter-added@query.d']);
   });
 });
+
+describe('authentication', () => {
+  const oauth = (tokenUrl: string) => (s: Spec) => {
+    s.components.securitySchemes = { o: { type: 'oauth2', description: 'x', flows: { authorizationCode: { authorizationUrl: 'https://api.example.com/a', tokenUrl, scopes: { read: 'Read' } } } } };
+    s.security = [{ o: ['read'] }];
+  };
+  it('an OAuth token URL change is breaking; a scheme description change is not an auth change', () => {
+    const before = spec(obj({}), undefined, oauth('https://api.example.com/t'));
+    expect(codes(before, spec(obj({}), undefined, oauth('https://api.example.com/token')))).toEqual(['!auth-changed']);
+    const described = spec(obj({}), undefined, oauth('https://api.example.com/t'));
+    described.components.securitySchemes.o.description = 'other words';
+    expect(codes(before, described)).toEqual([]);
+  });
+
+  it('an operation opting out with security: [] is an auth change for that operation', () => {
+    const before = spec(obj({}), undefined, oauth('https://api.example.com/t'));
+    const after = spec(obj({}), undefined, (s) => {
+      oauth('https://api.example.com/t')(s);
+      s.paths['/tools/run'].post.security = [];
+    });
+    expect(diffSpecs(before, after).changes).toEqual([
+      expect.objectContaining({ severity: 'breaking', code: 'auth-changed', operation: 'run' }),
+    ]);
+  });
+});

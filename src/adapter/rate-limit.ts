@@ -1,0 +1,57 @@
+/**
+ * `--rate-limit N/min`: a fixed one-minute window per credential (per client IP when there is no auth),
+ * counted by express-rate-limit's MemoryStore; over the limit → 429 with `Retry-After`.
+ */
+import type { IncomingMessage } from 'node:http';
+import { MemoryStore, type Options } from 'express-rate-limit';
+import { UsageError } from '../errors.js';
+import type { AdapterAuth } from './auth.js';
+import { HttpError } from './http-error.js';
+
+export interface RateLimit {
+  /** Calls allowed per window. */
+  limit: number;
+  /** Window length (default 60 000 ms). */
+  windowMs?: number;
+}
+
+export interface RateLimiter {
+  /** Counts one call for the request's client; throws HttpError 429 when over the limit. */
+  take(req: IncomingMessage): Promise<void>;
+  /** Stops the store's cleanup timer. */
+  close(): void;
+}
+
+/** Parses "N/min", "N/s", "N/h" or a bare N (per minute). */
+export function parseRateLimit(value: string): RateLimit {
+  const m = /^\s*(\d+)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*$/i.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--rate-limit "${value}" is not a rate`, { hint: 'e.g. --rate-limit 60/min (calls per credential, or per IP without auth)' });
+  }
+  const unit = (m[2] ?? 'min').toLowerCase()[0];
+  return { limit: n, windowMs: unit === 's' ? 1000 : unit === 'h' ? 3_600_000 : 60_000 };
+}
+
+export function createRateLimiter(rate: RateLimit, auth: AdapterAuth | undefined): RateLimiter {
+  const windowMs = rate.windowMs ?? 60_000;
+  const store = new MemoryStore();
+  store.init({ windowMs } as Options);
+  const header = auth?.type === 'api-key' ? auth.header.toLowerCase() : auth && auth.type !== 'none' ? 'authorization' : undefined;
+  const keyOf = (req: IncomingMessage): string => {
+    const credential = header ? req.headers[header] : undefined;
+    if (typeof credential === 'string' && credential !== '') return `c:${credential}`;
+    return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+  };
+  return {
+    async take(req) {
+      const { totalHits, resetTime } = await store.increment(keyOf(req));
+      if (totalHits <= rate.limit) return;
+      const after = String(Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000)));
+      throw new HttpError(429, 'rate_limited', `more than ${rate.limit} calls in ${windowMs / 1000} s from this client; retry in ${after} s`, {
+        headers: { 'Retry-After': after },
+      });
+    },
+    close: () => store.shutdown(),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Graceful shutdown: /readyz false and new calls 503 (drain), stop accepting connections, let in-flight
+ * calls finish up to the drain timeout while idle keep-alive sockets are closed as they go idle, then cut
+ * what is left and close the upstreams (stdin close → SIGTERM → SIGKILL for a child).
+ */
+import type { Server } from 'node:http';
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** How often idle keep-alive sockets are swept while draining. */
+const SWEEP_MS = 50;
+
+export interface Drainable {
+  drain?(): void;
+  close(): Promise<void>;
+}
+
+export interface ShutdownResult {
+  /** True when every request finished within the drain timeout. */
+  drained: boolean;
+  /** Milliseconds spent waiting for in-flight requests. */
+  waitedMs: number;
+}
+
+export async function shutdown(server: Server, upstreams: readonly Drainable[], drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<ShutdownResult> {
+  const started = performance.now();
+  for (const u of upstreams) u.drain?.();
+  const closed = new Promise<boolean>((resolve) => {
+    if (!server.listening) resolve(true);
+    else server.close(() => resolve(true));
+  });
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), drainTimeoutMs);
+  });
+  const drained = await Promise.race([closed, expired]);
+  clearInterval(sweep);
+  clearTimeout(timer);
+  if (!drained) server.closeAllConnections();
+  const waitedMs = Math.round(performance.now() - started);
+  await Promise.all(upstreams.map((u) => u.close()));
+  return { drained, waitedMs };
+}

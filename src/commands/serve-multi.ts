@@ -1,0 +1,108 @@
+/**
+ * `serve --config mcp.json` with several servers: each one supervised on its own (a server that fails to
+ * start is reported with its stderr tail and retried; its routes answer 503 meanwhile), all served under
+ * `/{server}/…` by one listener with one combined spec at /openapi.json.
+ */
+import type { Logger } from 'pino';
+import type { AdapterAuth } from '../adapter/auth.js';
+import type { AdapterLimits } from '../adapter/app.js';
+import { listen } from '../adapter/listen.js';
+import { createMultiAdapter } from '../adapter/multi-server.js';
+import { createRateLimiter } from '../adapter/rate-limit.js';
+import { shutdown } from '../adapter/shutdown.js';
+import { SupervisedUpstream } from '../adapter/supervisor.js';
+import { ConfigError, McpConnectionError, formatError } from '../errors.js';
+import type { ConfigFile } from '../mcp/config-file.js';
+import type { SpecOptions } from '../openapi/build-spec.js';
+import type { CommandIO } from './io.js';
+import type { ServeControl } from './serve.js';
+import type { ServeLimits } from './serve-limits.js';
+
+export interface MultiShared {
+  specOptions: Omit<SpecOptions, 'serverUrl'> & { serverUrl?: string };
+  auth: AdapterAuth;
+  limits: ServeLimits;
+  adapterLimits: AdapterLimits;
+  logger: Logger;
+  timeoutMs: number;
+  port: number;
+  host: string;
+  publicUrl?: string;
+  cors?: string[];
+  logArgs: boolean;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,40}$/;
+
+export async function serveMulti(config: ConfigFile, shared: MultiShared, io: CommandIO, control: ServeControl): Promise<number> {
+  const { limits, logger } = shared;
+  for (const name of config.servers.keys()) {
+    if (!NAME.test(name)) {
+      throw new ConfigError(`${config.path}: server name "${name}" cannot be a URL path segment`, { hint: 'rename it to letters, digits, "_" and "-" (at most 40)' });
+    }
+  }
+  const servers = [...config.servers].map(([name, target]) => {
+    io.stderr(`starting ${name}…\n`);
+    const upstream = SupervisedUpstream.launch(target, {
+      timeoutMs: shared.timeoutMs,
+      baseEnv: io.env,
+      clientInfo: { name: 'mcp-actions', version: '0.1.0' },
+      maxMessageBytes: limits.maxMessageBytes,
+      pingIntervalMs: limits.pingIntervalMs,
+      pingTimeoutMs: limits.pingTimeoutMs,
+    });
+    upstream.on('down', (error) => logger.error({ server: name, err: { message: error.message } }, 'upstream connection lost; reconnecting'));
+    upstream.on('failed', (error, attempt, retryInMs) =>
+      logger.error({ server: name, attempt, retryInMs, err: { message: describe(error), stderrTail: (error as McpConnectionError).stderrTail } }, 'upstream failed to start'),
+    );
+    return { name, upstream };
+  });
+  // Wait until every server has either come up or failed once, so the first spec is as complete as it can be.
+  await Promise.all(servers.map(({ upstream }) => new Promise<void>((resolve) => {
+    if (upstream.ready) return resolve();
+    upstream.once('failed', () => resolve());
+    upstream.once('state', function wait(state) {
+      if (state === 'ready') resolve();
+      else upstream.once('state', wait);
+    });
+  })));
+  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, shared.auth) : undefined;
+  const multi = createMultiAdapter({
+    servers,
+    specOptions: { ...shared.specOptions, serverUrl: shared.publicUrl ?? 'http://127.0.0.1' },
+    inflight: { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue },
+    auth: shared.auth,
+    cors: shared.cors,
+    limits: shared.adapterLimits,
+    logger,
+    logArgs: shared.logArgs,
+    rateLimiter,
+    onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
+  });
+  const upstreams = servers.map((s) => s.upstream);
+  try {
+    const listening = await listen(multi.handler, shared.port, shared.host, limits);
+    const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+    if (!shared.publicUrl) multi.republish(localUrl);
+    for (const s of servers) {
+      const state = s.upstream.ready ? `${s.upstream.catalog.tools.length} tools` : 'NOT STARTED (retrying; its routes answer 503)';
+      io.stderr(`  /${s.name}: ${state}\n`);
+    }
+    io.stderr(`serving ${servers.length} servers at ${listening.url}\n  spec: ${shared.publicUrl ?? localUrl}/openapi.json   auth: ${shared.auth.type}\n`);
+    io.stdout(`${listening.url}\n`);
+    control.onListening?.(listening.url);
+    await control.stop;
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
+    const { drained, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs);
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return 0;
+  } finally {
+    multi.dispose();
+    rateLimiter?.close();
+    await Promise.all(upstreams.map((u) => u.close()));
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof McpConnectionError ? formatError(error) : error instanceof Error ? error.message : String(error);
+}

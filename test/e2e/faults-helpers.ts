@@ -1,0 +1,68 @@
+/** Helpers for the fault, load and shutdown tests: a supervised, limited adapter on 127.0.0.1:0. */
+import { createAdapter, type Adapter, type AdapterOptions } from '../../src/adapter/app.js';
+import { InflightLimiter, type InflightLimits } from '../../src/adapter/inflight.js';
+import { listen, type Listening, type ServerTimeouts } from '../../src/adapter/listen.js';
+import { SupervisedUpstream, type SupervisorOptions } from '../../src/adapter/supervisor.js';
+import type { Target } from '../../src/mcp/target.js';
+
+export const FAULT_SERVER = 'fixtures/servers/fault-server.mjs';
+
+export interface Supervised {
+  url: string;
+  supervisor: SupervisedUpstream;
+  limiter: InflightLimiter;
+  adapter: Adapter;
+  listening: Listening;
+  close(): Promise<void>;
+}
+
+export interface SupervisedOptions {
+  supervisor?: SupervisorOptions;
+  limits?: InflightLimits;
+  adapter?: Partial<Omit<AdapterOptions, 'upstream'>>;
+  timeouts?: ServerTimeouts;
+}
+
+export async function startSupervised(target: Target, options: SupervisedOptions = {}): Promise<Supervised> {
+  const supervisor = await SupervisedUpstream.start(target, { timeoutMs: 20_000, baseEnv: process.env, pingIntervalMs: 0, ...options.supervisor });
+  try {
+    const limiter = new InflightLimiter(supervisor, options.limits);
+    const adapter = createAdapter({ specOptions: { profile: 'generic' }, ...options.adapter, upstream: limiter });
+    const listening = await listen(adapter.handler, 0, '127.0.0.1', options.timeouts);
+    adapter.republish({ serverUrl: listening.url });
+    return {
+      url: listening.url,
+      supervisor,
+      limiter,
+      adapter,
+      listening,
+      close: async () => {
+        adapter.dispose();
+        listening.server.closeAllConnections();
+        await listening.close();
+        await supervisor.close();
+      },
+    };
+  } catch (error) {
+    await supervisor.close();
+    throw error;
+  }
+}
+
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pending JSON-RPC requests of the live connection (the SDK keeps one response handler per request). */
+export function pendingRequests(supervisor: SupervisedUpstream): number {
+  const client = supervisor.info?.client as unknown as { _responseHandlers?: Map<unknown, unknown> } | undefined;
+  return client?._responseHandlers?.size ?? -1;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

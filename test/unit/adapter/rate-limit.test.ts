@@ -1,0 +1,48 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '../../../src/adapter/http-error.js';
+import { createRateLimiter, parseRateLimit } from '../../../src/adapter/rate-limit.js';
+import { UsageError } from '../../../src/errors.js';
+
+const req = (ip: string, headers: Record<string, string> = {}) => ({ headers, socket: { remoteAddress: ip } }) as unknown as IncomingMessage;
+
+describe('parseRateLimit', () => {
+  it.each([
+    ['60/min', { limit: 60, windowMs: 60_000 }],
+    ['60', { limit: 60, windowMs: 60_000 }],
+    ['5/s', { limit: 5, windowMs: 1000 }],
+    ['1000 / hour', { limit: 1000, windowMs: 3_600_000 }],
+  ])('%s', (given, want) => expect(parseRateLimit(given)).toEqual(want));
+  it.each(['0/min', '-1', 'ten', '5/day', ''])('refuses %j', (given) => expect(() => parseRateLimit(given)).toThrow(UsageError));
+});
+
+describe('createRateLimiter', () => {
+  it('counts per IP without auth, and answers 429 with Retry-After past the limit', async () => {
+    const limiter = createRateLimiter({ limit: 2 }, { type: 'none' });
+    try {
+      await limiter.take(req('10.0.0.1'));
+      await limiter.take(req('10.0.0.1'));
+      await limiter.take(req('10.0.0.2'));
+      const error = await limiter.take(req('10.0.0.1')).catch((e) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      expect(error.status).toBe(429);
+      expect(error.type).toBe('rate_limited');
+      expect(Number(error.headers['Retry-After'])).toBeGreaterThanOrEqual(59);
+    } finally {
+      limiter.close();
+    }
+  });
+
+  it('counts per credential with auth, whatever the IP', async () => {
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000 }, { type: 'bearer', secret: 's' });
+    try {
+      await limiter.take(req('10.0.0.1', { authorization: 'Bearer a' }));
+      await limiter.take(req('10.0.0.1', { authorization: 'Bearer b' }));
+      const error = await limiter.take(req('10.0.0.9', { authorization: 'Bearer a' })).catch((e) => e);
+      expect(error.status).toBe(429);
+      expect(error.headers['Retry-After']).toBe('1');
+    } finally {
+      limiter.close();
+    }
+  });
+});
