@@ -49,3 +49,9 @@ export { createAuthChecker, isLoopbackHost, type AdapterAuth } from './adapter/a
 export { mapToolResult, DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './adapter/map-result.js';
 export { mapCallError } from './adapter/map-error.js';
 export { HttpError, type ErrorBody, type ErrorType } from './adapter/http-error.js';
+export { SupervisedUpstream, isNetworkError, type SupervisorEvents, type SupervisorOptions } from './adapter/supervisor.js';
+export { InflightLimiter, DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_QUEUE, type InflightLimits } from './adapter/inflight.js';
+export { createRateLimiter, parseRateLimit, type RateLimit, type RateLimiter } from './adapter/rate-limit.js';
+export { shutdown, DEFAULT_DRAIN_TIMEOUT_MS, type Drainable, type ShutdownResult } from './adapter/shutdown.js';
+export { createMultiAdapter, type MultiAdapter, type MultiServerOptions } from './adapter/multi-server.js';
+export { combineSpecs, GPT_MAX_OPERATIONS, type CombineOptions, type SpecPart } from './adapter/combine-specs.js';

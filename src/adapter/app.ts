@@ -73,17 +73,18 @@ export function createAdapter(options: AdapterOptions): Adapter {
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const compile = createValidatorFactory();
   const auth: AuthChecker | undefined = createAuthChecker(options.auth ?? { type: 'none' });
   let specOptions: SpecOptions = { ...options.specOptions, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
   let catalog = upstream.catalog;
-  let published = publishSpec(catalog, specOptions, compile);
+  // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
+  let published = publishSpec(catalog, specOptions, createValidatorFactory());
   let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
 
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
     const nextCatalog = change.catalog ?? catalog;
-    const next = publishSpec(nextCatalog, nextOptions, compile);
+    // Only the server URL changed: same operations, same validators (compiling is the slow part).
+    const next = publishSpec(nextCatalog, nextOptions, createValidatorFactory(), change.catalog ? undefined : published.routes);
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
@@ -108,14 +109,12 @@ export function createAdapter(options: AdapterOptions): Adapter {
 
   // The hot path first: fewer layers to walk per call.
   // A RegExp, not '/tools/:id': the handler reads the raw path, so nothing is decoded (%2F stays %2F).
-  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => {
-    void handleCall(req, res);
-  });
+  app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => callSafely(req, res));
   const corsOn = (options.cors?.length ?? 0) > 0;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (req.method === 'POST' && url.startsWith('/tools/') && !(corsOn && req.headers.origin)) {
-      void handleCall(req, res);
+      callSafely(req, res);
       return;
     }
     app(req as Request, res as Response);
@@ -124,7 +123,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
     if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length }));
-    else sendJson(res, 503, JSON.stringify(errorBody('upstream_error', 'the MCP server is not connected')), { 'Retry-After': '1' });
+    else sendJson(res, 503, JSON.stringify(errorBody('upstream_unavailable', 'the MCP server is not connected')), { 'Retry-After': '1' });
   });
   app.get('/openapi.json', (_req, res) => sendRaw(res, 'application/json; charset=utf-8', published.json));
   app.get('/openapi.yaml', (_req, res) => sendRaw(res, 'application/yaml; charset=utf-8', published.yaml));
@@ -138,6 +137,15 @@ export function createAdapter(options: AdapterOptions): Adapter {
     sendJson(res, status, JSON.stringify(body), known ? { Allow: 'GET' } : undefined);
   });
   app.use(finalErrorHandler(logger));
+
+  /** handleCall answers every outcome itself; this only guards against a bug in that path (e.g. the logger). */
+  function callSafely(req: IncomingMessage, res: ServerResponse): void {
+    handleCall(req, res).catch((error: unknown) => {
+      logger?.error({ err: error }, 'unexpected error in the call handler');
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the adapter failed unexpectedly; the error was logged')));
+      else res.destroy();
+    });
+  }
 
   async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();

@@ -102,6 +102,11 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     if (path === '/openapi.json') return raw(res, JSON_TYPE, json);
     if (path === '/openapi.yaml') return raw(res, 'application/yaml; charset=utf-8', yaml);
     if (path === '/healthz') return send(res, 200, { status: 'ok' });
+    if (path === '/docs' || path.startsWith('/docs/')) {
+      // Swagger UI (same assets for every adapter) pointed at /openapi.json: the combined spec.
+      const any = adapters.values().next().value;
+      if (any) return any.handler(req, res);
+    }
     if (path === '/readyz') {
       const states = Object.fromEntries(servers.map((s) => [s.name, s.upstream.ready ? 'ready' : s.upstream.state]));
       const ready = servers.every((s) => s.upstream.ready);

@@ -26,8 +26,11 @@ export function publishSpec(
   catalog: ToolCatalog,
   options: SpecOptions,
   compile: (schema: JsonSchema) => CompiledValidator,
+  /** Routes of a previous publication of the same catalog and tool selection, reused as they are. */
+  reuse?: RouteTable,
 ): PublishedSpec {
   const { spec, operations, notes } = buildSpec(catalog, options);
+  if (reuse) return { spec, notes, routes: reuse, json: serializeSpec(spec, 'json'), yaml: serializeSpec(spec, 'yaml') };
   const bindings = operations.map((op) => (op.kind === 'generic' ? { ...op, tools: genericTools(spec, op.path) } : op));
   const routes = buildRouteTable(catalog, bindings, compile, normalizeInput);
   return { spec, notes, routes, json: serializeSpec(spec, 'json'), yaml: serializeSpec(spec, 'yaml') };

@@ -58,6 +58,8 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   private retryTimer?: NodeJS.Timeout;
   private pingTimer?: NodeJS.Timeout;
   private pinging = false;
+  /** HTTP upstreams have no child whose exit says "gone": network errors do. */
+  private http = false;
   private readonly connectFn: () => Promise<Connection>;
   private readonly initialMs: number;
   private readonly maxMs: number;
@@ -124,7 +126,13 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike> {
     const up = this.current;
     if (!up || this.currentState !== 'ready' || this.draining) return Promise.reject(this.unavailable());
-    return up.callTool(name, args, options);
+    const call = up.callTool(name, args, options);
+    if (!this.http) return call;
+    return call.catch((error: unknown) => {
+      if (!isNetworkError(error)) throw error;
+      this.restart(up, `the MCP server is unreachable (${describeNetworkError(error)})`);
+      throw new McpConnectionError('closed', `the MCP server is unreachable (${describeNetworkError(error)}); reconnecting`, { cause: error });
+    });
   }
 
   /** New calls answer 503 and /readyz turns false; calls already running go on. */
@@ -169,7 +177,8 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     }
     this.current = up;
     this.connection = connection;
-    if (connection) watchOverflow(connection);
+    this.http = connection !== undefined && connection.transport !== 'stdio';
+    if (connection) this.watchErrors(connection, up);
     this.readySince = Date.now();
     up.on('down', (error) => this.onDown(up, error));
     up.on('catalog', (catalog) => this.setCatalog(catalog));
@@ -240,30 +249,55 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     } catch {
       if (up !== this.current) return;
       // Wedged (or already gone): restart it. Pending calls are rejected as the connection closes.
-      this.onDown(up, new McpConnectionError('timeout', `the MCP server did not answer ping within ${this.pingTimeoutMs} ms; restarting it`));
-      void up.close();
+      this.restart(up, `the MCP server did not answer ping within ${this.pingTimeoutMs} ms; restarting it`);
     } finally {
       this.pinging = false;
     }
   }
+
+  /** Drops a live connection that is gone or stuck (pending calls are rejected as it closes) and reconnects. */
+  private restart(up: Upstream, reason: string): void {
+    if (up !== this.current) return;
+    this.onDown(up, new McpConnectionError('closed', reason));
+    void up.close();
+  }
+
+  /**
+   * stdio: one message over `maxMessageBytes` makes the SDK drop its buffer and close the transport, which
+   * waits for the child to exit (up to 4 s): kill it now instead, so pending calls answer 502 at once.
+   * HTTP: a network error (the server went away mid-stream) restarts the connection.
+   */
+  private watchErrors(connection: Connection, up: Upstream): void {
+    const { client, pid } = connection;
+    const previous = client.onerror;
+    client.onerror = (error) => {
+      previous?.(error);
+      if (pid !== undefined && /ReadBuffer exceeded maximum size/.test(error.message)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      } else if (this.http && isNetworkError(error)) {
+        this.restart(up, `the MCP server connection failed (${describeNetworkError(error)})`);
+      }
+    };
+  }
 }
 
-/**
- * One stdio message over `maxMessageBytes`: the SDK drops its read buffer and closes the transport, which
- * waits for the child to exit (up to 4 s). Kill it now instead, so pending calls answer 502 at once.
- */
-function watchOverflow(connection: Connection): void {
-  const { client, pid } = connection;
-  if (pid === undefined) return;
-  const previous = client.onerror;
-  client.onerror = (error) => {
-    previous?.(error);
-    if (/ReadBuffer exceeded maximum size/.test(error.message)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
+const NETWORK = /fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|socket hang up|other side closed|terminated|SSE stream disconnected/i;
+
+/** A failure of the HTTP connection itself (not an answer from the server). */
+export function isNetworkError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (NETWORK.test(e.message) || NETWORK.test(String((e as NodeJS.ErrnoException).code ?? ''))) return true;
+  }
+  return false;
 }
+
+function describeNetworkError(error: unknown): string {
+  let last = error instanceof Error ? error.message : String(error);
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) last = (e as NodeJS.ErrnoException).code ?? e.message;
+  return last;
+}
+

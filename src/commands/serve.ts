@@ -95,7 +95,10 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   });
   upstream.on('down', (error) => logger.error({ err: { message: error.message } }, 'upstream connection lost; reconnecting'));
   upstream.on('failed', (error, attempt, retryInMs) =>
-    logger.error({ err: { message: error instanceof Error ? error.message : String(error) }, attempt, retryInMs }, 'upstream reconnect failed'),
+    logger.error(
+      { err: { message: error instanceof Error ? error.message : String(error), stderrTail: (error as { stderrTail?: string[] }).stderrTail }, attempt, retryInMs },
+      'upstream reconnect failed',
+    ),
   );
   upstream.on('reconnected', (attempt) => logger.info({ attempt }, 'upstream reconnected'));
   const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, auth) : undefined;

@@ -29,18 +29,18 @@ export function classifyStdioError(
       cause: error,
     });
   }
-  if (exit !== undefined || isConnectionClosed(error)) {
-    const how = exit ?? 'closed its output';
-    const last = stderrTail.length ? ` Last stderr lines:\n  ${stderrTail.join('\n  ')}` : ' It wrote nothing on stderr.';
-    return new McpConnectionError('exited', `the server (${describeTarget(target)}) ${how} before answering`, {
-      hint: `run the command by hand to see why.${last}`,
+  const last = stderrTail.length ? ` Last stderr lines:\n  ${stderrTail.join('\n  ')}` : '';
+  if (isTimeout(error)) {
+    return new McpConnectionError('timeout', `no answer from ${describeTarget(target)} within ${timeout} ms`, {
+      hint: `check that it is an MCP server speaking stdio, or raise --timeout${last ? `.${last}` : ''}`,
       cause: error,
       stderrTail,
     });
   }
-  if (isTimeout(error)) {
-    return new McpConnectionError('timeout', `no answer from ${describeTarget(target)} within ${timeout} ms`, {
-      hint: 'check that it is an MCP server speaking stdio, or raise --timeout',
+  if (exit !== undefined || isConnectionClosed(error)) {
+    const how = exit ?? 'closed its output';
+    return new McpConnectionError('exited', `the server (${describeTarget(target)}) ${how} before answering`, {
+      hint: `run the command by hand to see why.${last || ' It wrote nothing on stderr.'}`,
       cause: error,
       stderrTail,
     });

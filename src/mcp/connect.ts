@@ -3,11 +3,13 @@
  * `McpConnectionError` whose kind says what went wrong and whose hint says what to do.
  */
 import type { ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { McpConnectionError } from '../errors.js';
 import { classifyHttpError, classifyStdioError, httpStatus } from './connect-errors.js';
 import type { HttpTarget, StdioTarget, Target } from './target.js';
 
@@ -82,6 +84,12 @@ function newClient(options: ConnectOptions): Client {
 
 async function connectStdio(target: StdioTarget, options: ConnectOptions): Promise<Connection> {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // A missing cwd makes spawn fail with ENOENT, which would read as "command not found".
+  if (target.cwd !== undefined && !(await isDirectory(target.cwd))) {
+    throw new McpConnectionError('spawn', `working directory not found: ${target.cwd}`, {
+      hint: 'check --cwd (or "cwd" in the config file)',
+    });
+  }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.baseEnv ?? {})) if (v !== undefined) env[k] = v;
   Object.assign(env, target.env);
@@ -104,8 +112,11 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
   try {
     await client.connect(transport, { timeout });
   } catch (error) {
+    // Read how it ended before closing: closing kills a hung server, which is not why it failed.
+    const exit = describeExit(transport.exit);
+    const stderrTail = tail.lines();
     await close();
-    throw classifyStdioError(error, target, describeExit(transport.exit), tail.lines(), timeout);
+    throw classifyStdioError(error, target, exit, stderrTail, timeout);
   }
   return {
     client,
@@ -116,6 +127,13 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
     exitStatus: () => describeExit(transport.exit),
     close,
   };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 function describeExit(exit: ObservedStdioTransport['exit']): string | undefined {

@@ -2,6 +2,7 @@
  * The introspector: connect, read server info, read every page of `tools/list`, close.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { DEFAULT_REQUEST_TIMEOUT_MSEC } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { McpConnectionError } from '../errors.js';
 import type { CatalogTool, JsonSchema, ToolCatalog } from './catalog.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
@@ -95,7 +96,7 @@ export function wrapRequestError(error: unknown, connection: Connection, method:
   if (error instanceof McpConnectionError) return error;
   const where = describeTarget(connection.target);
   if (isTimeout(error)) {
-    return new McpConnectionError('timeout', `${method} got no answer from ${where} within ${timeoutMs ?? 'the'} ms`, {
+    return new McpConnectionError('timeout', `${method} got no answer from ${where} within ${timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MSEC} ms`, {
       hint: 'raise --timeout if the server is just slow',
       cause: error,
     });

@@ -21,6 +21,7 @@ import { buildSecurity, DEFAULT_API_KEY_HEADER, type AuthOptions } from './secur
 import { MAX_GPT_OPERATIONS, selectTools } from './select-tools.js';
 import { checkServerUrl } from './servers.js';
 import { OPERATION_TEXT_LIMIT, PROPERTY_DESCRIPTION_LIMIT, shortenText } from './shorten.js';
+import { toolTags } from './tags.js';
 import { prepareToolSchema } from './tool-schema.js';
 import type { SchemaNode } from './walk.js';
 
@@ -125,12 +126,15 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
   const operations: OperationBinding[] = [];
   const authenticated = opts.auth.type !== 'none';
   let unit = 0;
+  const tags = toolTags(selection.operations);
   for (const tool of selection.operations) {
     const operationId = mapping.ids.get(tool.name)!;
     const input = finish(hoisted.schemas[unit++]!, tool.name, 'the input schema');
     const output = tool.outputSchema === undefined ? undefined : finish(hoisted.schemas[unit++]!, tool.name, 'the output schema');
     const op: OperationObject = { operationId, summary: text(toolTitle(tool), OPERATION_TEXT_LIMIT, tool.name, 'the summary') };
     if (tool.description?.trim()) op.description = text(tool.description.trim(), OPERATION_TEXT_LIMIT, tool.name, 'the description');
+    const tag = tags.get(tool.name);
+    if (tag !== undefined) op.tags = [tag];
     op['x-mcp-tool'] = tool.name;
     op['x-openai-isConsequential'] = isConsequential(tool, opts.consequential);
     op.requestBody = { required: hasRequired(input as JsonSchema), content: { 'application/json': { schema: input } } };

@@ -53,6 +53,9 @@ export function downgradeSchema(node: SchemaNode, lost: Set<string>): JsonSchema
       lost.add('prefixItems');
     } else if (key === 'items' && inner.prefixItems !== undefined) {
       if (out.items === undefined) out.items = value;
+    } else if ((key === 'required' || key === 'enum') && Array.isArray(value) && value.length === 0) {
+      // 3.0 needs at least one item; an empty `required` says nothing (an empty `enum` is kept as an extension)
+      if (key === 'enum') { setOwn(out, 'x-enum', value); lost.add('enum: []'); }
     } else if (key === '$comment') {
       // comments have no 3.0 equivalent and carry no constraint
     } else if (ALLOWED_30.has(key) || key.startsWith('x-')) {

@@ -37,7 +37,13 @@ export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
       const last = segments.length > 0 ? decodeSegment(segments[segments.length - 1]!) : 'Root';
       return { kind: 'local', key: `#${fragment}`, node, suggestedName: last };
     }
-    const node = anchors.get(decodeURIComponent(fragment));
+    let anchor = fragment;
+    try {
+      anchor = decodeURIComponent(fragment);
+    } catch {
+      // a malformed escape: look the anchor up as written
+    }
+    const node = anchors.get(anchor);
     return node ? { kind: 'local', key: `#${fragment}`, node, suggestedName: fragment } : { kind: 'missing' };
   };
 }

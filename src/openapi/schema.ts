@@ -7,7 +7,7 @@
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { SpecNote } from './notes.js';
 import { createResolver, safeSchemaName, type RefTarget } from './refs.js';
-import { forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
+import { ARRAY_KEYWORDS, MAP_KEYWORDS, SINGLE_KEYWORDS, forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
 
 export type { SpecNote } from './notes.js';
 
@@ -59,7 +59,7 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
 
   const translate = (node: SchemaNode): SchemaNode => {
     if (!isObject(node)) return node;
-    const inner = mapSubschemas(node, translate, ['$defs', 'definitions']);
+    const inner = mapSubschemas(replaceNonSchemas(node, () => note('warning', 'invalid-schema', 'a subschema that is not a JSON Schema (e.g. "properties": {"a": 5}) was replaced by one that accepts any value')), translate, ['$defs', 'definitions']);
     return translateNode(inner, (ref) => {
       const target = lookup(ref);
       if (target.kind === 'local') return `#/$defs/${names.get(target.key)!}`;
@@ -122,6 +122,38 @@ function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | u
     const types = Array.isArray(out.type) ? out.type : [out.type];
     out.type = types.includes('null') ? types : [...types, 'null'];
     delete out.nullable;
+  }
+  return out;
+}
+
+/** Schema positions holding something that is not a schema (a server bug) get `{}`. */
+function replaceNonSchemas(node: JsonSchema, onReplace: () => void): JsonSchema {
+  const ok = (v: unknown) => isObject(v) || typeof v === 'boolean';
+  let out = node;
+  const fix = (key: string, value: unknown) => {
+    if (out === node) out = { ...node };
+    onReplace();
+    setOwn(out, key, value);
+  };
+  for (const k of SINGLE_KEYWORDS) {
+    const v = node[k];
+    if (v !== undefined && !ok(v) && !(k === 'items' && Array.isArray(v))) fix(k, {});
+  }
+  for (const k of [...MAP_KEYWORDS, 'dependencies']) {
+    const v = node[k];
+    if (v === undefined) continue;
+    if (!isObject(v)) fix(k, {});
+    else if (Object.values(v).some((s) => !ok(s) && !(k === 'dependencies' && Array.isArray(s)))) {
+      const map: JsonSchema = {};
+      for (const [name, s] of Object.entries(v)) setOwn(map, name, ok(s) || (k === 'dependencies' && Array.isArray(s)) ? s : {});
+      fix(k, map);
+    }
+  }
+  for (const k of [...ARRAY_KEYWORDS, ...(Array.isArray(node.items) ? ['items'] : [])]) {
+    const v = node[k];
+    if (v === undefined) continue;
+    if (!Array.isArray(v)) fix(k, [{}]);
+    else if (v.some((s) => !ok(s))) fix(k, v.map((s) => (ok(s) ? s : {})));
   }
   return out;
 }

@@ -16,7 +16,7 @@ export interface PrepareOptions {
 
 export function prepareToolSchema(schema: JsonSchema, opts: PrepareOptions): { schema: JsonSchema; notes: SpecNote[] } {
   const { schema: normal, notes } = normalizeSchema(schema, { tool: opts.tool });
-  let out = normal;
+  let out = inlineRootRef(normal);
   if (out.type === undefined && out.$ref === undefined) out = { type: 'object', ...out };
   if (opts.unroll) {
     const unrolled = unrollRecursion(out);
@@ -31,4 +31,17 @@ export function prepareToolSchema(schema: JsonSchema, opts: PrepareOptions): { s
     out = unrolled.schema;
   }
   return { schema: out, notes };
+}
+
+/**
+ * `{ "$ref": "#/definitions/Args", "definitions": … }` (zod-to-json-schema with a name): the root becomes
+ * the referenced definition itself, so the request body describes its properties directly.
+ */
+function inlineRootRef(schema: JsonSchema): JsonSchema {
+  const { $ref, $defs, ...rest } = schema;
+  if (typeof $ref !== 'string' || !$ref.startsWith('#/$defs/') || Object.keys(rest).length > 0) return schema;
+  const target = ($defs as JsonSchema | undefined)?.[$ref.slice('#/$defs/'.length)];
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) return schema;
+  // normalising again keeps only the definitions still referenced
+  return normalizeSchema({ ...(target as JsonSchema), $defs }).schema;
 }

@@ -4,7 +4,10 @@
  * header timeout, and the rate limit answers 429 with Retry-After.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, stopChild } from './serve-helpers.js';
 
@@ -14,9 +17,9 @@ afterAll(async () => {
   await Promise.all(children.map(stopChild));
 });
 
-async function serve(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+async function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--log-level', 'warn', ...args, '--', process.execPath, 'fixtures/servers/fault-server.mjs'], {
-    env: { ...process.env, FAULT_KEY: KEY },
+    env: { ...process.env, FAULT_KEY: KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -134,4 +137,28 @@ describe('the bad-input matrix', () => {
     expect(after).toBeLessThanOrEqual(60);
     expect((await request(`${limited.url}/healthz`)).status).toBe(200);
   });
+});
+
+describe('serve respawns its MCP server', () => {
+  it('logs each failed respawn with the stderr tail, answers 503 meanwhile, serves again once it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-respawn-'));
+    const crash = join(dir, 'crash');
+    try {
+      const served = await serve([], { FAULT_CRASH_FILE: crash });
+      writeFileSync(crash, '');
+      const died = await request(`${served.url}/tools/die`, { method: 'POST', json: {} });
+      expect(died.status).toBe(502);
+      await expect.poll(() => served.stderr(), { timeout: 8000 }).toContain('upstream reconnect failed');
+      expect(served.stderr()).toContain('cannot open the database');
+      expect(served.stderr()).toContain('upstream connection lost; reconnecting');
+      const during = await request(`${served.url}/tools/echo`, { method: 'POST', json: { id: 'd' } });
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toMatch(/^\d+$/);
+      rmSync(crash);
+      await expect.poll(async () => (await request(`${served.url}/tools/echo`, { method: 'POST', json: { id: 'e' } })).status, { timeout: 10_000, interval: 200 }).toBe(200);
+      expect(served.child.exitCode).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 25_000);
 });

@@ -66,9 +66,9 @@ describe('one server that misbehaves in every way (garbage on stdout from its fi
     expect(answer.status).toBe(504);
     expect(answer.body.error.type).toBe('upstream_timeout');
     expect(took).toBeGreaterThanOrEqual(550);
-    expect(took).toBeLessThan(2000);
+    expect(took).toBeLessThan(4000); // generous: CI runs another test file (maybe the load test) alongside
     expect(pendingRequests(s.supervisor)).toBe(0);
-    await expect.poll(async () => JSON.parse((await callTool(s.url, 'cancelled', {})).body.result)).toEqual(['hung']);
+    await expect.poll(async () => JSON.parse((await callTool(s.url, 'cancelled', {})).body.result), { timeout: 5000 }).toEqual(['hung']);
     expect(pendingRequests(s.supervisor)).toBe(0);
     expect(s.limiter.load).toEqual({ active: 0, queued: 0 });
   });

@@ -87,6 +87,14 @@ describe.concurrent('Claude Desktop style mcpServers', () => {
     for (const name of ['create_entities', 'create_relations', 'read_graph', 'search_nodes']) expect(names).toContain(name);
   });
 
+  it('a file with one server needs no --server', async () => {
+    const solo = join(tmp, 'solo.json');
+    writeFileSync(solo, JSON.stringify({ mcpServers: { memory: { command: 'node', args: [pkg('server-memory')] } } }));
+    const r = await cli(['inspect', '--config', solo]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^read_graph\s/m);
+  });
+
   it('several servers and no --server names them', async () => {
     const r = await cli(['inspect', '--config', claude]);
     expect(r.code).toBe(2);

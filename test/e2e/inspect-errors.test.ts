@@ -68,6 +68,13 @@ describe.concurrent('stdio servers', () => {
     );
   });
 
+  it('--cwd that does not exist is not reported as "command not found"', async () => {
+    const missing = join(tmp, 'no-such-dir');
+    const r = await cli(['inspect', '--cwd', missing, '--', 'node', fixture('demo.mjs')]);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toBe(`mcp-actions: working directory not found: ${missing}; check --cwd (or "cwd" in the config file)`);
+  });
+
   it('server exits before answering: shows its last stderr lines', async () => {
     const r = await cli(['inspect', '--', 'node', fixture('crash.mjs'), '7']);
     expect(r.code).toBe(2);
@@ -92,7 +99,7 @@ describe.concurrent('stdio servers', () => {
     const r = await cli(['inspect', '--timeout', '1000', '--', 'node', fixture('hang.mjs')]);
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toMatch(
-      /^mcp-actions: no answer from node \S+hang\.mjs within 1000 ms; check that it is an MCP server speaking stdio, or raise --timeout$/,
+      /^mcp-actions: no answer from node \S+hang\.mjs within 1000 ms; check that it is an MCP server speaking stdio, or raise --timeout(\. Last stderr lines:)?$/,
     );
     expect(r.ms).toBeLessThan(29_000); // the default timeout (30 s) was not used
   });

@@ -75,6 +75,10 @@ describe('several servers from one config file', () => {
     expect(Object.keys(own.paths)).toContain('/tools/echo');
     expect((await post('/faults/tools/nope', {})).status).toBe(404);
     expect((await request(`${url}/nowhere/tools/x`, { method: 'POST' })).status).toBe(404);
+    const docs = await request(`${url}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('/docs/swagger-ui-bundle.js');
+    expect((await request(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
   });
 
   it('reports the server that failed to start, answers its routes 503 + Retry-After, and retries it', async () => {

@@ -192,7 +192,8 @@ describe('response table', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     const ready = await request(`${run.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(ready.body.error.type).toBe('upstream_error');
+    expect(ready.body.error.type).toBe('upstream_unavailable');
+    expect(ready.headers.get('retry-after')).toBe('1');
     expect((await request(`${run.url}/healthz`)).status).toBe(200);
   });
 });

@@ -45,6 +45,8 @@ const cases: Case[] = [
   { golden: 'forty-tools.include', fixture: 'forty-tools', options: { include: ['tool_0*', 'tool_1*'], exclude: ['tool_05'] } },
   { golden: 'odd-names', fixture: 'odd-names' },
   { golden: 'external-ref', fixture: 'external-ref' },
+  { golden: 'zod-refs', fixture: 'zod-refs' },
+  { golden: 'zod-refs.openapi-3.0', fixture: 'zod-refs', options: { openapiVersion: '3.0', profile: 'generic' }, fidelity: false },
   { golden: 'server-everything', fixture: 'server-everything' },
   { golden: 'server-filesystem', fixture: 'server-filesystem' },
   { golden: 'server-memory', fixture: 'server-memory' },

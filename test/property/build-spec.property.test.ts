@@ -85,7 +85,8 @@ const catalogArb: fc.Arbitrary<ToolCatalog> = fc
 const optionsArb: fc.Arbitrary<Partial<SpecOptions>> = fc.record({
   auth: fc.constantFrom({ type: 'none' as const }, { type: 'bearer' as const }, { type: 'api-key' as const }),
   consequential: fc.constantFrom('annotations' as const, 'all' as const, 'none' as const),
-});
+  profile: fc.constantFrom('gpt-actions' as const, 'gpt-actions' as const, 'generic' as const),
+}).chain((o) => (o.profile === 'generic' ? fc.constantFrom('3.1' as const, '3.0' as const).map((openapiVersion) => ({ ...o, openapiVersion })) : fc.constant(o)));
 
 const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
 
@@ -96,10 +97,17 @@ describe('buildSpec over generated tool lists', () => {
         const opts: SpecOptions = { serverUrl: 'https://api.example.com', overflow: 'generic', ...options };
         const { spec, operations } = buildSpec(catalog, opts);
         await validateSpec(spec);
-        expect(gptImportProblems(spec)).toEqual([]);
         const ids = operations.map((o) => o.operationId);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(operations.length).toBe(Math.min(catalog.tools.length, 30));
+        // byte-identical on a second run
+        expect(serializeSpec(buildSpec(structuredClone(catalog), opts).spec, 'yaml')).toBe(serializeSpec(spec, 'yaml'));
+        if (opts.profile === 'generic') {
+          expect(operations.length).toBe(catalog.tools.length);
+          if (opts.openapiVersion === '3.0') return; // 3.0 rewrites constraints into its own idioms
+        } else {
+          expect(gptImportProblems(spec)).toEqual([]);
+          expect(operations.length).toBe(Math.min(catalog.tools.length, 30));
+        }
         // every schema is valid JSON Schema 2020-12, refs included
         const doc = { $id: `urn:spec:${Math.random()}`, components: spec.components };
         ajv.addSchema(doc);
@@ -111,10 +119,8 @@ describe('buildSpec over generated tool lists', () => {
         // every constraint of every exposed tool is still there
         const exposed = new Set(operations.map((o) => o.toolName));
         for (const t of catalog.tools.filter((x) => exposed.has(x.name))) expect(missingConstraints(t.inputSchema, spec), t.name).toEqual([]);
-        // byte-identical on a second run
-        expect(serializeSpec(buildSpec(structuredClone(catalog), opts).spec, 'yaml')).toBe(serializeSpec(spec, 'yaml'));
       }),
-      { numRuns: Number(process.env.FC_RUNS ?? 40), seed: Number(process.env.FC_SEED ?? 20261121) },
+      { numRuns: Number(process.env.FC_RUNS ?? 30), seed: Number(process.env.FC_SEED ?? 20261121) },
     );
   }, 120_000);
 });

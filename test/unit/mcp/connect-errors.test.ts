@@ -46,6 +46,8 @@ describe('classifyStdioError', () => {
     ['killed, silent', { error: closed, exit: 'was killed by SIGSEGV', kind: 'exited', line: 'the server (my-server --x) was killed by SIGSEGV before answering; run the command by hand to see why. It wrote nothing on stderr.' }],
     ['closed its output', { error: closed, kind: 'exited', line: 'the server (my-server --x) closed its output before answering; run the command by hand to see why. It wrote nothing on stderr.' }],
     ['timeout', { error: new McpError(ErrorCode.RequestTimeout, 'Request timed out'), kind: 'timeout', line: 'no answer from my-server --x within 1234 ms; check that it is an MCP server speaking stdio, or raise --timeout' }],
+    ['timeout, with stderr', { error: new McpError(ErrorCode.RequestTimeout, 'Request timed out'), tail: ['waiting for login…'], kind: 'timeout', line: 'no answer from my-server --x within 1234 ms; check that it is an MCP server speaking stdio, or raise --timeout. Last stderr lines:\n  waiting for login…' }],
+    ['timeout, even if it has exited since (closing killed it)', { error: new McpError(ErrorCode.RequestTimeout, 'Request timed out'), exit: 'was killed by SIGTERM', kind: 'timeout', line: 'no answer from my-server --x within 1234 ms; check that it is an MCP server speaking stdio, or raise --timeout' }],
     ['anything else', { error: new Error('Unexpected token'), kind: 'protocol', line: 'could not talk MCP with my-server --x: Unexpected token; check that the command starts an MCP server on stdio (some servers need an argument such as "stdio")' }],
   ];
   it.each(cases)('%s', (_, { error, exit, tail, kind, line }) => {

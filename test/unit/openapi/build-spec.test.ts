@@ -22,6 +22,11 @@ describe('buildSpec', () => {
     ]);
   });
 
+  it('tags namespaced tools that share a namespace, and only those', () => {
+    const { spec } = buildSpec(catalog([tool('gh.issues'), tool('gh.pulls'), tool('plain')]), { serverUrl: url });
+    expect([op(spec, 'gh_issues').tags, op(spec, 'gh_pulls').tags, op(spec, 'plain').tags]).toEqual([['gh'], ['gh'], undefined]);
+  });
+
   it('summary from title, then annotations.title, then name', () => {
     const { spec } = buildSpec(catalog([tool('a', { title: 'Title A', annotations: { title: 'Ann A' } }), tool('b', { annotations: { title: 'Ann B' } }), tool('c')]), { serverUrl: url });
     expect([op(spec, 'a').summary, op(spec, 'b').summary, op(spec, 'c').summary]).toEqual(['Title A', 'Ann B', 'c']);

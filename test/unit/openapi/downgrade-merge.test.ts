@@ -16,6 +16,7 @@ describe('downgradeSchema (OpenAPI 3.0)', () => {
     ['prefixItems → items anyOf', { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], items: {} }, { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } }],
     ['additionalProperties false stays boolean', { type: 'object', properties: {}, additionalProperties: false }, { type: 'object', properties: {}, additionalProperties: false }],
     ['enum with null → nullable', { enum: ['a', null] }, { enum: ['a', null], nullable: true }],
+    ['empty required dropped', { type: 'object', properties: {}, required: [] }, { type: 'object', properties: {} }],
     ['inexpressible keywords → x- extensions', { type: 'object', properties: {}, dependentRequired: { a: ['b'] } }, { type: 'object', properties: {}, 'x-dependentRequired': { a: ['b'] } }],
     ['nested', { type: 'object', properties: { a: { type: ['integer', 'null'] } } }, { type: 'object', properties: { a: { nullable: true, type: 'integer' } } }],
   ])('%s', (_n, given, want) => {

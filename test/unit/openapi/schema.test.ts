@@ -58,3 +58,21 @@ describe('normalizeSchema', () => {
     for (const ref of refs) expect(Object.keys(schema.$defs as object)).toContain(ref.replace('#/$defs/', ''));
   });
 });
+
+describe('normalizeSchema on broken input', () => {
+  it.each<[string, JsonSchema, JsonSchema]>([
+    ['a property that is a number', { type: 'object', properties: { a: 5, b: { type: 'string' } } }, { type: 'object', properties: { a: {}, b: { type: 'string' } } }],
+    ['properties that is a list', { type: 'object', properties: ['a'] }, { type: 'object', properties: {} }],
+    ['items that is a string', { type: 'array', items: 'string' }, { type: 'array', items: {} }],
+    ['anyOf that is an object', { anyOf: { type: 'string' } }, { anyOf: [{}] }],
+    ['anyOf with a null member', { anyOf: [{ type: 'string' }, null] }, { anyOf: [{ type: 'string' }, {}] }],
+  ])('%s → a permissive subschema and a note', (_n, given, want) => {
+    const { schema, notes } = normalizeSchema(given, { tool: 't' });
+    expect(schema).toEqual(want);
+    expect(notes.map((n) => n.code)).toEqual(['invalid-schema']);
+  });
+
+  it('a malformed anchor escape is not a crash', () => {
+    expect(normalizeSchema({ type: 'object', properties: { a: { $ref: '#%E0%A4%A' } } }).notes.map((n) => n.code)).toEqual(['unresolved-ref']);
+  });
+});
