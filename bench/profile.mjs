@@ -6,7 +6,7 @@
  * inclusive time. The .cpuprofile stays in .tmp/profiles/ for a flame graph (Chrome DevTools, speedscope).
  *
  * Usage: node bench/profile.mjs [adapter|reference|supergateway|mcp-proxy] [--seconds S] [--top N]
- *        [--concurrency N] [--sequential]
+ *        [--concurrency N] [--sequential] [--callers FN]... (who calls FN: default the socket/pipe writes)
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -23,6 +23,7 @@ const { values: opts, positionals } = parseArgs({
     top: { type: 'string', default: '25' },
     concurrency: { type: 'string', default: '32' },
     sequential: { type: 'boolean', default: false },
+    callers: { type: 'string', multiple: true, default: ['writev', 'writeUtf8String'] },
   },
 });
 const name = positionals[0] ?? 'adapter';
@@ -134,4 +135,21 @@ function summarize(profile, top, window, calls) {
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${key}\n`);
   process.stdout.write('\ninclusive time by package / file (a sample counts once per package on its stack):\n');
   for (const [cat, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${cat}\n`);
+  // Who calls the expensive native functions: the nearest frame of a package or project file above them.
+  for (const fn of opts.callers) {
+    const by = new Map();
+    for (const [id, us] of ticks) {
+      if (byId.get(id).callFrame.functionName !== fn) continue;
+      let up = parent.get(id);
+      while (up !== undefined && !/node_modules|\/dist\/|\/bench\//.test(byId.get(up).callFrame.url)) up = parent.get(up);
+      const frame = up === undefined ? undefined : byId.get(up).callFrame;
+      const key = frame ? `${frame.functionName || '(anonymous)'} ${categoryOf(frame.url)}:${frame.lineNumber + 1}` : '(node internals only)';
+      by.set(key, (by.get(key) ?? 0) + us);
+    }
+    if (by.size === 0) continue;
+    process.stdout.write(`\n${fn}: called from\n`);
+    for (const [key, us] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
+      process.stdout.write(`  ${pct(us)}  ${(us / calls).toFixed(1).padStart(6)} µs/call  ${key}\n`);
+    }
+  }
 }

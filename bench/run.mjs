@@ -42,6 +42,10 @@ const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference']
 const everything = join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const log = (line) => process.stdout.write(`${line}\n`);
 
+if (!existsSync('/proc/self/stat')) {
+  process.stderr.write('bench: needs Linux: CPU time and peak RSS are read from /proc\n');
+  process.exit(2);
+}
 if (!existsSync(everything)) {
   process.stderr.write(`bench: ${everything} is missing; run \`npm ci\` first\n`);
   process.exit(2);

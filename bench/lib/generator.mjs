@@ -8,17 +8,20 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { reapedChildrenCpuMs } from './procs.mjs';
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
-/** Wall time in ms of `node …args`, which must exit 0. */
-function timeSpawn(args, cwd) {
+/** Wall time in ms of `node …args`, which must exit 0; `cpu` collects the CPU ms it used. */
+function timeSpawn(args, cwd, cpu = []) {
+  const cpu0 = reapedChildrenCpuMs();
   const t0 = performance.now();
   const result = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   const ms = performance.now() - t0;
+  cpu.push(reapedChildrenCpuMs() - cpu0);
   if (result.status !== 0) {
     throw new Error(`node ${args.join(' ')} exited ${result.status}: ${String(result.stderr).trim().slice(0, 300)}`);
   }
@@ -117,32 +120,39 @@ export async function timeGenerator({ root, everything, spawns }) {
     if (typeof lib.buildSpec !== 'function') return { skipped: 'buildSpec is not exported by dist/index.js yet' };
     const catalog = syntheticCatalog(1000);
     const runs = [];
+    const cpu = [];
     for (let i = 0; i < 5; i++) {
+      const input = structuredClone(catalog);
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const built = specOf(lib.buildSpec(structuredClone(catalog), LARGE_OPTIONS));
+      const built = specOf(lib.buildSpec(input, LARGE_OPTIONS));
       runs.push(performance.now() - t0);
+      const used = process.cpuUsage(cpu0);
+      cpu.push((used.user + used.system) / 1000);
       if (Object.keys(built?.paths ?? {}).length !== 1000) throw new Error('buildSpec did not build 1,000 operations');
     }
-    return { ms: runs[0], warmMs: median(runs.slice(1)) };
+    return { ms: runs[0], cpuMs: cpu[0], warmMs: median(runs.slice(1)) };
   });
 
   await attempt('coldStart', async () => {
     if (!existsSync(cli)) return { skipped: 'dist/cli.js not built' };
     const runs = [];
     const baseline = [];
+    const cpu = [];
     for (let i = 0; i < spawns; i++) {
-      runs.push(timeSpawn([cli, '--version'], root));
+      runs.push(timeSpawn([cli, '--version'], root, cpu));
       baseline.push(timeSpawn(['-e', '0'], root));
     }
-    return { ms: median(runs), baselineMs: median(baseline) };
+    return { ms: median(runs), cpuMs: median(cpu), baselineMs: median(baseline) };
   });
 
   await attempt('generateOpenapi', async () => {
     if (!hasCommand(cli, ['generate', 'openapi'])) return { skipped: '`generate openapi` not available yet' };
     const args = [cli, 'generate', 'openapi', '--server-url', 'https://api.example.com', '--', process.execPath, everything, 'stdio'];
     const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(timeSpawn(args, root));
-    return { ms: median(runs) };
+    const cpu = [];
+    for (let i = 0; i < 3; i++) runs.push(timeSpawn(args, root, cpu));
+    return { ms: median(runs), cpuMs: median(cpu) };
   });
 
   await attempt('validate30', async () => {
@@ -153,9 +163,10 @@ export async function timeGenerator({ root, everything, spawns }) {
       const file = join(dir, 'spec.json');
       writeFileSync(file, JSON.stringify(specOf(lib.buildSpec(syntheticCatalog(30), GPT_OPTIONS)), null, 2));
       const runs = [];
-      for (let i = 0; i < 3; i++) runs.push(timeSpawn([cli, 'validate', file], root));
+      const cpu = [];
+      for (let i = 0; i < 3; i++) runs.push(timeSpawn([cli, 'validate', file], root, cpu));
       const baseline = median(Array.from({ length: 3 }, () => timeSpawn(['-e', '0'], root)));
-      return { ms: median(runs), baselineMs: baseline };
+      return { ms: median(runs), cpuMs: median(cpu), baselineMs: baseline };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

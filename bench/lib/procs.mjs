@@ -23,6 +23,16 @@ export function readStat(pid) {
   }
 }
 
+/**
+ * CPU time in ms used by this process's children that have exited and been waited for (cutime + cstime): the
+ * CPU a spawnSync'd command used, grandchildren included when the child waited for them.
+ */
+export function reapedChildrenCpuMs() {
+  const text = readFileSync('/proc/self/stat', 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS_PER_S;
+}
+
 /** Every live descendant of pid (children, grandchildren …), found by scanning /proc. */
 export function descendants(pid) {
   /** @type {Map<number, ProcStat[]>} */

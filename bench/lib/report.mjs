@@ -89,14 +89,22 @@ export function computeChecks(scenarios, gen) {
     check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
   ];
   const baseline = (c, g) => {
-    if (g?.baselineMs !== undefined && c.status !== 'SKIP') c.note = `node -e 0 alone: ${fmt(g.baselineMs, 1)} ms`;
+    if (g?.baselineMs !== undefined && c.status !== 'SKIP') {
+      c.note = `CPU ${fmt(g.cpuMs, 0)} ms; node -e 0 alone: ${fmt(g.baselineMs, 0)} ms`;
+    }
   };
   baseline(checks[6], gen.coldStart);
   baseline(checks[7], gen.validate30);
-  if (gen.buildSpec?.warmMs !== undefined && checks[5].status !== 'SKIP') checks[5].note = `warm: ${fmt(gen.buildSpec.warmMs, 1)} ms`;
-  const info = (name, unit, value, note) => ({ name, unit, op: 'info', value, status: value === undefined ? 'SKIP' : 'INFO', note });
+  if (gen.buildSpec?.warmMs !== undefined && checks[5].status !== 'SKIP') {
+    checks[5].note = `CPU ${fmt(gen.buildSpec.cpuMs, 0)} ms (GC threads included); warm: ${fmt(gen.buildSpec.warmMs, 0)} ms`;
+  }
+  const info = (name, unit, value, note) => ({ name, unit, op: 'info', value, status: value === undefined ? 'SKIP' : 'INFO', ...(note ? { note } : {}) });
   checks.push(
-    info('generate openapi on server-everything, end to end (median)', 'ms', gen.generateOpenapi?.ms, gen.generateOpenapi?.skipped ?? gen.generateOpenapi?.error),
+    info('generate openapi on server-everything, end to end (median)', 'ms', gen.generateOpenapi?.ms,
+      gen.generateOpenapi?.skipped ?? gen.generateOpenapi?.error ?? (gen.generateOpenapi?.cpuMs !== undefined ? `CPU ${fmt(gen.generateOpenapi.cpuMs, 0)} ms, server included` : undefined)),
+    info('adapter peak RSS − reference peak RSS (what the adapter adds)', 'MB',
+      ok(adapter) && ok(reference) && adapter.peakRssMb !== undefined && reference.peakRssMb !== undefined ? adapter.peakRssMb - reference.peakRssMb : undefined,
+      adapterMissing),
     info('reference / faster peer, calls/s at 32 callers (headroom)', '×',
       ok(reference) && fasterPeer ? reference.concurrent.perSecond / fasterPeer.concurrent.perSecond : undefined,
       fasterPeer ? undefined : 'no peer ran'),

@@ -11,6 +11,7 @@ import type { ToolCatalog } from '../mcp/catalog.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import { createAuthChecker, type AdapterAuth, type AuthChecker } from './auth.js';
 import { docsRouter } from './docs.js';
+import { HangupSignal } from './hangup-signal.js';
 import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
@@ -172,14 +173,14 @@ export function createAdapter(options: AdapterOptions): Adapter {
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
       args = body.value;
-      const controller = new AbortController();
+      const hangup = new HangupSignal();
       const onClose = () => {
-        if (!res.writableFinished) controller.abort(new Error('the HTTP client closed the connection'));
+        if (!res.writableFinished) hangup.abort(new Error('the HTTP client closed the connection'));
       };
       res.once('close', onClose);
-      const invocation = await invokeTool(current, route, body.value, controller.signal);
+      const invocation = await invokeTool(current, route, body.value, hangup.asAbortSignal());
       res.off('close', onClose);
-      hungUp = controller.signal.aborted;
+      hungUp = hangup.aborted;
       tool = invocation.tool ?? tool;
       response = invocation.response;
       failure = invocation.error;
