@@ -168,7 +168,12 @@ export function createAdapter(options: AdapterOptions): Adapter {
           headers: { Allow: 'POST' },
         });
       }
-      auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+      try {
+        auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+      } catch (refused) {
+        if (rateLimiter) await rateLimiter.takeRefused(req);
+        throw refused;
+      }
       if (rateLimiter) await rateLimiter.take(req);
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;

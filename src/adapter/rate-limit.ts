@@ -2,6 +2,7 @@
  * `--rate-limit N/min`: a fixed one-minute window per credential (per client IP when there is no auth),
  * counted by express-rate-limit's MemoryStore; over the limit → 429 with `Retry-After`.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { MemoryStore, type Options } from 'express-rate-limit';
 import { UsageError } from '../errors.js';
@@ -18,6 +19,11 @@ export interface RateLimit {
 export interface RateLimiter {
   /** Counts one call for the request's client; throws HttpError 429 when over the limit. */
   take(req: IncomingMessage): Promise<void>;
+  /**
+   * Counts a call whose credentials were refused, per client IP (a guessed credential is no identity):
+   * throws HttpError 429 when over the limit, so credentials cannot be guessed at full speed.
+   */
+  takeRefused(req: IncomingMessage): Promise<void>;
   /** Stops the store's cleanup timer. */
   close(): void;
 }
@@ -40,18 +46,22 @@ export function createRateLimiter(rate: RateLimit, auth: AdapterAuth | undefined
   const header = auth?.type === 'api-key' ? auth.header.toLowerCase() : auth && auth.type !== 'none' ? 'authorization' : undefined;
   const keyOf = (req: IncomingMessage): string => {
     const credential = header ? req.headers[header] : undefined;
-    if (typeof credential === 'string' && credential !== '') return `c:${credential}`;
-    return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    // Keyed by a digest: the store never holds a caller's secret.
+    if (typeof credential === 'string' && credential !== '') return `c:${createHash('sha256').update(credential).digest('base64')}`;
+    return ipKey(req);
+  };
+  const ipKey = (req: IncomingMessage): string => `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+  const count = async (key: string): Promise<void> => {
+    const { totalHits, resetTime } = await store.increment(key);
+    if (totalHits <= rate.limit) return;
+    const after = String(Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000)));
+    throw new HttpError(429, 'rate_limited', `more than ${rate.limit} calls in ${windowMs / 1000} s from this client; retry in ${after} s`, {
+      headers: { 'Retry-After': after },
+    });
   };
   return {
-    async take(req) {
-      const { totalHits, resetTime } = await store.increment(keyOf(req));
-      if (totalHits <= rate.limit) return;
-      const after = String(Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000)));
-      throw new HttpError(429, 'rate_limited', `more than ${rate.limit} calls in ${windowMs / 1000} s from this client; retry in ${after} s`, {
-        headers: { 'Retry-After': after },
-      });
-    },
+    take: (req) => count(keyOf(req)),
+    takeRefused: (req) => count(`refused:${ipKey(req)}`),
     close: () => store.shutdown(),
   };
 }

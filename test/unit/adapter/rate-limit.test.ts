@@ -46,3 +46,22 @@ describe('createRateLimiter', () => {
     }
   });
 });
+
+describe('refused credentials', () => {
+  it('are counted per IP, apart from accepted calls, and answer 429 past the limit', async () => {
+    const limiter = createRateLimiter({ limit: 2 }, { type: 'bearer', secret: 's' });
+    try {
+      await limiter.takeRefused(req('10.0.0.1', { authorization: 'Bearer guess-1' }));
+      await limiter.takeRefused(req('10.0.0.1', { authorization: 'Bearer guess-2' }));
+      // a third guess with yet another credential from the same IP is still the same client
+      const error = await limiter.takeRefused(req('10.0.0.1', { authorization: 'Bearer guess-3' })).catch((e) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      expect(error.status).toBe(429);
+      // another IP, and accepted calls from the first IP, have their own budgets
+      await limiter.takeRefused(req('10.0.0.2'));
+      await limiter.take(req('10.0.0.1', { authorization: 'Bearer s' }));
+    } finally {
+      limiter.close();
+    }
+  });
+});
