@@ -1,5 +1,6 @@
 /** `mcp-actions generate responses-mcp`: the Responses API `{ type: "mcp" }` tool block for a server. */
 import { buildResponsesMcpTool } from '../functions/responses-mcp.js';
+import { formatNote } from '../openapi/notes.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { listTools } from '../mcp/introspect.js';
 import { describeTarget, type Target } from '../mcp/target.js';
@@ -31,6 +32,7 @@ export async function generateResponsesMcpCommand(operands: string[], opts: Gene
     headerNames,
     include: opts.include,
     exclude: opts.exclude,
+    onNote: (note) => io.stderr(`${formatNote(note)}\n`),
   });
   const url = new URL(opts.serverUrl);
   if (url.protocol !== 'https:' || /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(url.hostname)) {

@@ -6,6 +6,7 @@
  */
 import { ConfigError, UsageError } from '../errors.js';
 import type { ToolCatalog } from '../mcp/catalog.js';
+import type { SpecNote } from '../openapi/notes.js';
 import { selectTools } from '../openapi/select-tools.js';
 
 export interface ResponsesMcpOptions {
@@ -16,6 +17,8 @@ export interface ResponsesMcpOptions {
   label: string;
   /** Names of the headers OpenAI must send; values are rendered as placeholders. */
   headerNames?: string[];
+  /** Receives the selection's notes (e.g. task-only tools left out). */
+  onNote?: (note: SpecNote) => void;
 }
 
 export interface ResponsesMcpTool {
@@ -36,7 +39,9 @@ export function buildResponsesMcpTool(catalog: ToolCatalog, options: ResponsesMc
       hint: 'use 1-64 letters, digits, "_" or "-", e.g. --label notes',
     });
   }
-  const tools = selectTools(catalog.tools, { include: options.include, exclude: options.exclude }).operations;
+  const selection = selectTools(catalog.tools, { include: options.include, exclude: options.exclude });
+  for (const note of selection.notes) options.onNote?.(note);
+  const tools = selection.operations;
   const readOnly = tools.filter((t) => t.annotations?.readOnlyHint === true).map((t) => t.name);
   const others = tools.filter((t) => t.annotations?.readOnlyHint !== true).map((t) => t.name);
   const block: ResponsesMcpTool = {

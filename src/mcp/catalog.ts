@@ -16,6 +16,12 @@ export interface ToolAnnotations {
   [key: string]: unknown;
 }
 
+/** MCP 2025-11-25 `execution`: whether the tool runs as a task (`tools/call` with `task`). */
+export interface ToolExecution {
+  taskSupport?: 'forbidden' | 'optional' | 'required';
+  [key: string]: unknown;
+}
+
 export interface CatalogTool {
   name: string;
   title?: string;
@@ -23,6 +29,7 @@ export interface CatalogTool {
   inputSchema: JsonSchema;
   outputSchema?: JsonSchema;
   annotations?: ToolAnnotations;
+  execution?: ToolExecution;
 }
 
 export interface ServerInfo {
@@ -49,4 +56,9 @@ export function toolTitle(tool: CatalogTool): string {
 export function countParameters(tool: CatalogTool): number {
   const props = tool.inputSchema.properties;
   return props && typeof props === 'object' ? Object.keys(props).length : 0;
+}
+
+/** True for a tool a plain `tools/call` cannot run: it declares `execution.taskSupport: 'required'`. */
+export function requiresTask(tool: CatalogTool): boolean {
+  return tool.execution?.taskSupport === 'required';
 }

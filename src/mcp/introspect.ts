@@ -45,6 +45,7 @@ function toCatalogTool(tool: {
   inputSchema: unknown;
   outputSchema?: unknown;
   annotations?: unknown;
+  execution?: unknown;
 }): CatalogTool {
   // Key order is the order people read a tool in, and stable: --json output is deterministic.
   const out: CatalogTool = { name: tool.name } as CatalogTool;
@@ -53,6 +54,7 @@ function toCatalogTool(tool: {
   out.inputSchema = (tool.inputSchema ?? { type: 'object' }) as JsonSchema;
   if (tool.outputSchema !== undefined) out.outputSchema = tool.outputSchema as JsonSchema;
   if (tool.annotations !== undefined) out.annotations = tool.annotations as CatalogTool['annotations'];
+  if (tool.execution !== undefined) out.execution = tool.execution as CatalogTool['execution'];
   return out;
 }
 

@@ -3,7 +3,7 @@
  * and `ToolResult` (200 for tools without an outputSchema), and the responses that reference them.
  * @see DESIGN.md "Responses"
  */
-import type { ResponseObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
+import type { HeaderObject, ResponseObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
 
 export const ERROR_SCHEMA = 'Error';
 export const TOOL_RESULT_SCHEMA = 'ToolResult';
@@ -18,7 +18,8 @@ export function errorSchema(): SchemaObject {
         properties: {
           type: {
             type: 'string',
-            description: 'invalid_arguments, unauthorized, not_found, tool_error, rate_limited, upstream_error, upstream_timeout …',
+            description:
+              'invalid_arguments, invalid_json, unauthorized, not_found, payload_too_large, unsupported_media_type, tool_error, rate_limited, upstream_error, response_too_large, overloaded, upstream_unavailable, upstream_timeout …',
           },
           message: { type: 'string', description: 'What went wrong, for the reader.' },
           details: { type: 'array', description: 'Details, e.g. one entry per failing argument.', items: {} },
@@ -30,7 +31,17 @@ export function errorSchema(): SchemaObject {
   };
 }
 
+/** The content item shapes of ToolResult: exactly what the adapter's describeContent emits (map-result.ts). */
+const DESCRIBED_TYPES = ['image', 'audio', 'resource_link', 'resource'];
+
+function contentItem(type: SchemaObject, description: string, fields: Record<string, SchemaObject>): SchemaObject {
+  return { type: 'object', description, properties: { type, ...fields }, required: ['type'], additionalProperties: false };
+}
+
 export function toolResultSchema(): SchemaObject {
+  const mimeType: SchemaObject = { type: 'string', description: 'The MIME type of the content.' };
+  const bytes: SchemaObject = { type: 'integer', minimum: 0, description: 'Size of the content in bytes.' };
+  const uri: SchemaObject = { type: 'string', description: 'The URI of the resource.' };
   return {
     type: 'object',
     description: 'The text the tool returned, and a description of any other content it returned.',
@@ -40,34 +51,53 @@ export function toolResultSchema(): SchemaObject {
         type: 'array',
         description: 'Content items other than text (images, audio, resources), described, never raw data.',
         items: {
-          type: 'object',
-          properties: {
-            type: { type: 'string', description: 'image, audio, resource_link or resource.' },
-            mimeType: { type: 'string' },
-            uri: { type: 'string' },
-            name: { type: 'string' },
-            description: { type: 'string' },
-          },
-          required: ['type'],
+          oneOf: [
+            contentItem({ type: 'string', enum: ['image', 'audio'] }, 'An image or audio clip (its data is not included).', { mimeType, size: bytes }),
+            contentItem({ type: 'string', enum: ['resource_link'] }, 'A link to a resource the server offers.', {
+              uri,
+              name: { type: 'string', description: 'The name of the resource.' },
+              mimeType,
+              size: { type: 'number', description: 'Size of the resource in bytes, as the server reports it.' },
+              description: { type: 'string', description: 'What the resource is.' },
+            }),
+            contentItem({ type: 'string', enum: ['resource'] }, 'An embedded resource: its text when it is text (binary data is not included).', {
+              uri,
+              mimeType,
+              size: bytes,
+              text: { type: 'string', description: 'The text of a text resource (left out when the answer is too long).' },
+            }),
+            contentItem({ type: 'string', not: { enum: DESCRIBED_TYPES } }, 'Another kind of content, named only.', {}),
+          ],
         },
       },
     },
     required: ['result'],
+    additionalProperties: false,
   };
 }
 
 const ERROR_RESPONSES: [string, string][] = [
-  ['400', 'The arguments do not match the input schema.'],
+  ['400', 'The arguments do not match the input schema, or the body is not valid JSON.'],
   ['401', 'Missing or wrong credentials.'],
   ['404', 'No such tool.'],
+  ['413', 'The request body is too large.'],
+  ['415', 'The request body is not JSON (send Content-Type: application/json).'],
   ['422', 'The tool ran and reported an error.'],
   ['429', 'Too many requests; retry after the Retry-After header.'],
   ['502', 'The MCP server is down or crashed.'],
+  ['503', 'The adapter is overloaded or the MCP server is reconnecting; retry after the Retry-After header.'],
   ['504', 'The MCP server did not answer in time.'],
 ];
 
-function jsonResponse(description: string, schemaRef: string): ResponseObject {
-  return { description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaRef}` } } } };
+/** Statuses the adapter answers with a `Retry-After` header (seconds). */
+const RETRY_AFTER_STATUSES = new Set(['429', '503']);
+
+function retryAfterHeader(): HeaderObject {
+  return { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } };
+}
+
+function jsonResponse(description: string, schemaRef: string, headers?: Record<string, HeaderObject>): ResponseObject {
+  return { description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaRef}` } } } };
 }
 
 /** The responses of one operation; 401 only when the spec declares authentication. */
@@ -75,7 +105,7 @@ export function operationResponses(success: ResponseObject, authenticated: boole
   const out: ResponsesObject = { '200': success };
   for (const [status, description] of ERROR_RESPONSES) {
     if (status === '401' && !authenticated) continue;
-    out[status] = jsonResponse(description, ERROR_SCHEMA);
+    out[status] = jsonResponse(description, ERROR_SCHEMA, RETRY_AFTER_STATUSES.has(status) ? { 'Retry-After': retryAfterHeader() } : undefined);
   }
   return out;
 }

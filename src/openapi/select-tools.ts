@@ -1,10 +1,12 @@
 /**
- * Which tools become operations: `--include` / `--exclude` glob patterns on tool names, then ChatGPT's
+ * Which tools become operations: tools a plain `tools/call` cannot run (`execution.taskSupport: 'required'`)
+ * are left out with a note, then `--include` / `--exclude` glob patterns on tool names, then ChatGPT's
  * limit of 30 operations per action, with `--overflow generic` putting the rest behind one operation.
+ * The one selection of the generator, the adapter (it routes buildSpec's operations) and the functions.
  * @see platform-facts.md "Max 30 operations per action spec"
  */
 import picomatch from 'picomatch';
-import type { CatalogTool } from '../mcp/catalog.js';
+import { requiresTask, type CatalogTool } from '../mcp/catalog.js';
 import { ProblemsFoundError } from '../errors.js';
 import type { SpecNote } from './notes.js';
 
@@ -32,7 +34,11 @@ export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions):
     const fns = patterns.map((p) => ({ p, fn: picomatch(p, { dot: true }), hits: 0 }));
     return { fns, test: (name: string) => fns.some((f) => (f.fn(name) ? (f.hits++, true) : false)) };
   };
-  const sorted = [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted: CatalogTool[] = [];
+  for (const tool of [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!requiresTask(tool)) sorted.push(tool);
+    else notes.push({ tool: tool.name, level: 'warning', code: 'task-required', message: 'left out: it needs MCP tasks, which the REST adapter cannot run (its execution.taskSupport is "required")' });
+  }
   let kept = sorted;
   const include = opts.include?.length ? matcher(opts.include) : undefined;
   const exclude = opts.exclude?.length ? matcher(opts.exclude) : undefined;

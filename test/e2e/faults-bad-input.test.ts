@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, stopChild } from './serve-helpers.js';
+import { request, specValidator, stopChild } from './serve-helpers.js';
 
 const KEY = 'k-very-secret-123';
 const children: ChildProcess[] = [];
@@ -37,6 +37,19 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
 }
 
 const auth = { 'x-api-key': KEY };
+
+/** The served spec's validator: an operation's answer must be a status it documents, in the shape it documents. */
+async function specOf(url: string): Promise<ReturnType<typeof specValidator>> {
+  const spec = await request(`${url}/openapi.json`, { headers: auth });
+  expect(spec.status).toBe(200);
+  return specValidator(spec.body);
+}
+
+/** The status is documented with a Retry-After header, and the answer carries one. */
+async function expectRetryAfterDocumented(url: string, path: string, status: number): Promise<void> {
+  const spec = (await request(`${url}/openapi.json`, { headers: auth })).body;
+  expect(spec.paths[path].post.responses[String(status)].headers['Retry-After'].schema).toEqual({ type: 'integer', minimum: 0 });
+}
 const json = { 'content-type': 'application/json', ...auth };
 
 interface Row {
@@ -79,8 +92,10 @@ const rows: Row[] = [
 
 describe('the bad-input matrix', () => {
   let served: Awaited<ReturnType<typeof serve>>;
+  let conforms: ReturnType<typeof specValidator>;
   beforeAll(async () => {
     served = await serve(['--auth', 'api-key', '--api-key-env', 'FAULT_KEY']);
+    conforms = await specOf(served.url);
   });
 
   it.each(rows)('$name → $status $type', async (row) => {
@@ -96,6 +111,7 @@ describe('the bad-input matrix', () => {
     expect(answer.body.error.message.length).toBeGreaterThan(10);
     expect(answer.text).not.toMatch(/at .*\.js:\d+|<html/i);
     if (row.header) expect(answer.headers.get(row.header[0])).toMatch(row.header[1]);
+    if (method === 'POST') expect(conforms((row.path ?? '/tools/echo').split('?')[0]!, row.status, answer.body)).toBeUndefined();
     // Still up, and the next good call succeeds.
     expect(served.child.exitCode).toBeNull();
     const good = await request(`${served.url}/tools/echo`, { method: 'POST', headers: json, body: JSON.stringify({ id: row.name }) });
@@ -135,6 +151,8 @@ describe('the bad-input matrix', () => {
     const after = Number(last!.headers.get('retry-after'));
     expect(after).toBeGreaterThanOrEqual(1);
     expect(after).toBeLessThanOrEqual(60);
+    expect((await specOf(limited.url))('/tools/echo', 429, last!.body)).toBeUndefined();
+    await expectRetryAfterDocumented(limited.url, '/tools/echo', 429);
     expect((await request(`${limited.url}/healthz`)).status).toBe(200);
   });
 });
@@ -154,6 +172,9 @@ describe('serve respawns its MCP server', () => {
       const during = await request(`${served.url}/tools/echo`, { method: 'POST', json: { id: 'd' } });
       expect(during.status).toBe(503);
       expect(during.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(during.body.error.type).toBe('upstream_unavailable');
+      expect((await specOf(served.url))('/tools/echo', 503, during.body)).toBeUndefined();
+      await expectRetryAfterDocumented(served.url, '/tools/echo', 503);
       rmSync(crash);
       await expect.poll(async () => (await request(`${served.url}/tools/echo`, { method: 'POST', json: { id: 'e' } })).status, { timeout: 10_000, interval: 200 }).toBe(200);
       expect(served.child.exitCode).toBeNull();

@@ -58,8 +58,8 @@ async function directTools(): Promise<{ name: string; tools: { name: string; inp
 function expectedTools(): CatalogTool[] {
   return direct.tools
     .map((t) => {
-      const { name, title, description, inputSchema, outputSchema, annotations } = t as Record<string, unknown>;
-      const fields = { name, title, description, inputSchema, outputSchema, annotations };
+      const { name, title, description, inputSchema, outputSchema, annotations, execution } = t as Record<string, unknown>;
+      const fields = { name, title, description, inputSchema, outputSchema, annotations, execution };
       return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as unknown as CatalogTool;
     })
     .sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -118,6 +118,8 @@ describe.concurrent('server-everything over stdio', () => {
     expect(catalog.server.capabilities).toHaveProperty('tools');
     expect(catalog.tools).toEqual(expectedTools());
     expect(catalog.tools.some((t) => t.outputSchema !== undefined && t.annotations !== undefined)).toBe(true);
+    // execution (MCP 2025-11-25) is kept: the generator leaves out the task-only tools
+    expect(catalog.tools.find((t) => t.name === 'simulate-research-query')?.execution).toEqual({ taskSupport: 'required' });
   });
 });
 

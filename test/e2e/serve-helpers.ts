@@ -82,8 +82,10 @@ export function callTool(base: string, operationId: string, args: unknown, heade
 }
 
 /**
- * Checks a body against the schema the spec declares for `path` and `status` (the Error schema for statuses
- * the operation does not list: 405, 413, 415, 503). Returns ajv's errors, or undefined when it conforms.
+ * Checks a body against the schema the spec declares for `path` and `status`. For a path that is an operation,
+ * the status must be one the operation documents; other paths (unknown routes, 405 on the spec) are checked
+ * against the Error schema. Schemas are applied as written (additionalProperties: false included).
+ * Returns ajv's errors, or undefined when it conforms.
  */
 export function specValidator(spec: OpenAPIObject): (path: string, status: number, body: unknown) => string | undefined {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
@@ -94,6 +96,7 @@ export function specValidator(spec: OpenAPIObject): (path: string, status: numbe
   return (path, status, body) => {
     const op = spec.paths?.[path]?.post;
     const declared = op?.responses?.[String(status)];
+    if (op && !declared) return `status ${status} is not documented for ${path}`;
     const ref = declared
       ? `spec#/paths/${pointer(path)}/post/responses/${status}/content/${pointer('application/json')}/schema`
       : 'spec#/components/schemas/Error';

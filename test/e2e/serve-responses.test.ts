@@ -32,6 +32,13 @@ function expectError(answer: Answer, status: number, type: string, path = '/tool
   expect(typeof answer.body.error.message).toBe('string');
   expect(answer.text).not.toMatch(/<html|at .*\.js:\d+/i);
   expect(conforms(path, status, answer.body)).toBeUndefined();
+  // an operation documents every status it answers, with Retry-After where the adapter sends one
+  const declared = run.adapter.published.spec.paths?.[path]?.post?.responses?.[String(status)];
+  if (run.adapter.published.spec.paths?.[path]) expect(declared, `${path} ${status}`).toBeDefined();
+  if (status === 429 || status === 503) {
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(0);
+    if (declared) expect(declared.headers?.['Retry-After']).toBeDefined();
+  }
 }
 
 describe('response table', () => {
@@ -55,6 +62,27 @@ describe('response table', () => {
     expect(a.body).toEqual({ result: 'a red pixel', content: [{ type: 'image', mimeType: 'image/png', size: 300 }] });
     expect(a.text).not.toContain(Buffer.alloc(300, 1).toString('base64').slice(0, 40));
     expect(conforms('/tools/image', 200, a.body)).toBeUndefined();
+  });
+
+  it('200: text + image + audio + resources: every item described as the ToolResult schema documents it', async () => {
+    const a = await callTool(run.url, 'mixed', {});
+    expect(a.status).toBe(200);
+    expect(a.body).toEqual({
+      result: 'three things\nthe end',
+      content: [
+        { type: 'image', mimeType: 'image/png', size: 30 },
+        { type: 'audio', mimeType: 'audio/wav', size: 12 },
+        { type: 'resource', uri: 'file:///notes/a.txt', mimeType: 'text/plain', size: 6, text: 'héllo' },
+        { type: 'resource', uri: 'file:///notes/b.bin', mimeType: 'application/octet-stream', size: 7 },
+        { type: 'resource_link', uri: 'file:///notes/c.md', name: 'c.md', mimeType: 'text/markdown', size: 42, description: 'The third note.' },
+      ],
+    });
+    expect(conforms('/tools/mixed', 200, a.body)).toBeUndefined();
+    // the schema is closed: a field the adapter does not send, or a raw payload, would not conform
+    const withData = { ...a.body, content: [{ type: 'image', mimeType: 'image/png', data: 'AAAA' }] };
+    expect(conforms('/tools/mixed', 200, withData)).toMatch(/additional properties/);
+    expect(conforms('/tools/mixed', 200, { ...a.body, extra: 1 })).toMatch(/additional properties/);
+    expect(conforms('/tools/mixed', 200, { result: 'x', content: [{ type: 'resource_link', text: 'not sent for links' }] })).toBeDefined();
   });
 
   it('200: an answer over --max-response-chars is cut with a clear marker', async () => {
@@ -122,12 +150,12 @@ describe('response table', () => {
 
   it('413: body too large', async () => {
     const a = await callTool(run.url, 'ok_text', { name: 'x'.repeat(110_000) });
-    expectError(a, 413, 'payload_too_large');
+    expectError(a, 413, 'payload_too_large', '/tools/ok_text');
   });
 
   it('415: a JSON body sent as text/plain does not run the tool', async () => {
     const a = await request(`${run.url}/tools/ok_text`, { method: 'POST', body: '{"name":"a"}', headers: { 'content-type': 'text/plain' } });
-    expectError(a, 415, 'unsupported_media_type');
+    expectError(a, 415, 'unsupported_media_type', '/tools/ok_text');
   });
 
   it('502: structured content that breaks the declared outputSchema', async () => {

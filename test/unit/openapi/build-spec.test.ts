@@ -47,8 +47,14 @@ describe('buildSpec', () => {
     const open = buildSpec(catalog(tools), { serverUrl: url }).spec;
     expect(op(open, 'out').responses['200'].content['application/json'].schema).toEqual({ type: 'object', properties: { n: { type: 'integer' } } });
     expect(op(open, 'text').responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ToolResult' });
-    expect(Object.keys(op(open, 'text').responses)).toEqual(['200', '400', '404', '422', '429', '502', '504']);
-    expect(op(open, 'text').responses['502'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    // every status the adapter answers on an operation (DESIGN.md's table), 405 aside (another method)
+    expect(Object.keys(op(open, 'text').responses)).toEqual(['200', '400', '404', '413', '415', '422', '429', '502', '503', '504']);
+    for (const status of ['400', '404', '413', '415', '422', '429', '502', '503', '504']) {
+      expect(op(open, 'text').responses[status].content['application/json'].schema, status).toEqual({ $ref: '#/components/schemas/Error' });
+      const headers = op(open, 'text').responses[status].headers;
+      if (status === '429' || status === '503') expect(headers['Retry-After'].schema).toEqual({ type: 'integer', minimum: 0 });
+      else expect(headers, status).toBeUndefined();
+    }
     const closed = buildSpec(catalog(tools), { serverUrl: url, auth: { type: 'bearer' } }).spec;
     expect(Object.keys(op(closed, 'text').responses)).toContain('401');
   });

@@ -52,4 +52,26 @@ describe('selectTools', () => {
   it('no limit (generic profile) keeps every tool', () => {
     expect(selectTools(forty, {}).operations).toHaveLength(40);
   });
+
+  it('leaves out tools that require MCP tasks, with a warning naming each; optional/forbidden stay', () => {
+    const given: CatalogTool[] = [
+      { name: 'research', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' } },
+      { name: 'maybe', inputSchema: { type: 'object' }, execution: { taskSupport: 'optional' } },
+      { name: 'plain', inputSchema: { type: 'object' }, execution: { taskSupport: 'forbidden' } },
+      { name: 'old', inputSchema: { type: 'object' } },
+    ];
+    const s = selectTools(given, {});
+    expect(names(s.operations)).toEqual(['maybe', 'old', 'plain']);
+    expect(s.notes).toEqual([expect.objectContaining({ tool: 'research', level: 'warning', code: 'task-required' })]);
+    expect(s.notes[0]!.message).toMatch(/needs MCP tasks, which the REST adapter cannot run/);
+    // an include that names only the task-only tool leaves nothing callable, and says so
+    expect(() => selectTools(given, { include: ['research'] })).toThrow(ProblemsFoundError);
+  });
+
+  it('task-only tools do not count against the 30-operation limit', () => {
+    const list = [...tools(Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(2, '0')}`)), { name: 'z', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' as const } }];
+    const s = selectTools(list, { limit: 30 });
+    expect(s.operations).toHaveLength(30);
+    expect(s.overflow).toEqual([]);
+  });
 });
