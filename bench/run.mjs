@@ -7,7 +7,9 @@
  *
  * Options: --quick (0.5 s per phase, one round, direct + reference only, no generator timings; for the smoke
  * test; also BENCH_QUICK=1) · --seconds S (per phase, default 1.5) · --rounds R (default 4; the best round of
- * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --strict (exit 1 on FAIL).
+ * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --strict (exit 1 on FAIL) ·
+ * --no-generator (skip the generator/CLI timings) · --baseline DIR (adds scenario `baseline`: the adapter of
+ * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -30,15 +32,19 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench', 'results.json') },
     strict: { type: 'boolean', default: false },
+    generator: { type: 'boolean', default: true },
+    baseline: { type: 'string' },
   },
+  allowNegative: true,
 });
 const quick = opts.quick;
 const seconds = Number(opts.seconds ?? (quick ? 0.5 : 1.5));
 const rounds = Number(opts.rounds ?? (quick ? 1 : 4));
 const warmSeconds = quick ? 0.3 : 1;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'supergateway', 'mcp-proxy'];
+const ALL = ['direct', 'reference', 'adapter', ...(opts.baseline ? ['baseline'] : []), 'supergateway', 'mcp-proxy'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
+if (opts.baseline && !names.includes('baseline')) names.push('baseline');
 const everything = join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -53,7 +59,7 @@ if (!existsSync(everything)) {
 
 /** Every process the bench started (with start times), to prove at the end that none is left. */
 const records = [];
-const fronts = defineFronts({ root, everything, concurrency, records });
+const fronts = defineFronts({ root, everything, concurrency, records, baseline: opts.baseline });
 /** @type {Map<string, any>} */
 const running = new Map();
 const scenarios = {};
@@ -146,8 +152,8 @@ try {
   }
   await stopAll();
 
-  const gen = quick
-    ? Object.fromEntries(['buildSpec', 'coldStart', 'generateOpenapi', 'validate30'].map((k) => [k, { skipped: '--quick' }]))
+  const gen = quick || !opts.generator
+    ? Object.fromEntries(['buildSpec', 'coldStart', 'generateOpenapi', 'validate30'].map((k) => [k, { skipped: quick ? '--quick' : '--no-generator' }]))
     : await timeGenerator({ root, everything, spawns: 10 });
   if (gen.buildSpec?.skipped) log(`generator: buildSpec skipped (${gen.buildSpec.skipped})`);
 

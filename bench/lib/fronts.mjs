@@ -4,7 +4,7 @@
  * process the front started, i.e. the stdio server), `peakRssMb()` (the front's VmHWM) and `stop()`.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hasCommand } from './generator.mjs';
 import { connectDirect, connectMcpHttp, connectRest } from './clients.mjs';
 import { descendants, freePort, peakRssMb, readStat, spawnNode, stopTree, waitForOutput, waitForPort } from './procs.mjs';
@@ -41,11 +41,11 @@ export function adapterAvailable(root) {
 }
 
 /**
- * @param {{ root: string, everything: string, concurrency: number, records: object[], nodeArgs?: string[] }} ctx
+ * @param {{ root: string, everything: string, concurrency: number, records: object[], nodeArgs?: string[], baseline?: string }} ctx
  *   records collects every process started, so the caller can prove none is left; nodeArgs go to each HTTP
  *   front's node (e.g. --cpu-prof).
  */
-export function defineFronts({ root, everything, concurrency, records, nodeArgs = [] }) {
+export function defineFronts({ root, everything, concurrency, records, nodeArgs = [], baseline }) {
   const upstream = [process.execPath, everything, 'stdio'];
   const startHttp = async (script, args, url) => {
     const proc = spawnNode(script, args, { nodeArgs });
@@ -56,6 +56,12 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       records.push(...(await stopTree(proc)));
       throw new Error(`${error instanceof Error ? error.message : error}\n${proc.tail()}`);
     }
+  };
+  const startAdapter = async (cli) => {
+    const { proc, port } = await startHttp(cli, ['serve', '--port', '0', '--', ...upstream], async (p) =>
+      Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
+    );
+    return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
   };
   return {
     direct: async () => {
@@ -80,12 +86,9 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       );
       return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
     },
-    adapter: async () => {
-      const { proc, port } = await startHttp(join(root, 'dist', 'cli.js'), ['serve', '--port', '0', '--', ...upstream], async (p) =>
-        Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
-      );
-      return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
-    },
+    adapter: () => startAdapter(join(root, 'dist', 'cli.js')),
+    // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
+    ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
     supergateway: async () => {
       const port = await freePort();
       const command = upstream.map((a) => JSON.stringify(a)).join(' ');

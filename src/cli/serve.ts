@@ -41,12 +41,20 @@ Examples:
   );
   cmd.action((server: string[], opts) =>
     run(async (io) => {
-      const { serveCommand } = await import('../commands/serve.js');
+      const [{ serveCommand }, { batchedWriter }] = await Promise.all([import('../commands/serve.js'), import('../commands/serve-log.js')]);
       const stop = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      return serveCommand(server, opts, io, { stop });
+      // One write per event-loop turn for the per-call log lines; flushed before any error is reported
+      // and, should the process die some other way, on exit.
+      const stderr = batchedWriter(io.stderr);
+      process.once('exit', stderr.flush);
+      try {
+        return await serveCommand(server, opts, { ...io, stderr: stderr.write }, { stop });
+      } finally {
+        stderr.flush();
+      }
     }),
   );
 }

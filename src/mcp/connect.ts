@@ -8,7 +8,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { McpConnectionError } from '../errors.js';
 import { classifyHttpError, classifyStdioError, httpStatus } from './connect-errors.js';
 import type { HttpTarget, StdioTarget, Target } from './target.js';
@@ -47,15 +49,46 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** A stdio transport that remembers how the child exited and keeps a tail of its stderr. */
+/**
+ * A stdio transport that remembers how the child exited, keeps a tail of its stderr, and batches its writes:
+ * every message sent in one turn of the event loop (e.g. the calls of 32 concurrent HTTP requests) reaches
+ * the child's stdin in one write syscall instead of one each.
+ */
 class ObservedStdioTransport extends StdioClientTransport {
   exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private corked = false;
+
   override async start(): Promise<void> {
     await super.start();
-    const child = (this as unknown as { _process?: ChildProcess })._process;
+    const child = this.child();
     child?.once('exit', (code, signal) => {
       this.exit = { code, signal };
     });
+  }
+
+  /**
+   * As the SDK's send (rejects when not connected; resolves once the message is buffered below the
+   * high-water mark, else on 'drain'), but the first message of a turn corks stdin and a setImmediate
+   * uncorks it, after the poll phase has run every request callback that was ready.
+   */
+  override send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child()?.stdin;
+    if (!stdin) return Promise.reject(new Error('Not connected'));
+    const json = serializeMessage(message);
+    if (!this.corked && !stdin.writableEnded) {
+      this.corked = true;
+      stdin.cork();
+      setImmediate(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
+    }
+    if (stdin.write(json)) return Promise.resolve();
+    return new Promise((resolve) => stdin.once('drain', resolve));
+  }
+
+  private child(): ChildProcess | undefined {
+    return (this as unknown as { _process?: ChildProcess })._process;
   }
 }
 
