@@ -67,7 +67,8 @@ describe('one server that misbehaves in every way (garbage on stdout from its fi
     expect(answer.body.error.type).toBe('upstream_timeout');
     expect(took).toBeGreaterThanOrEqual(550);
     expect(took).toBeLessThan(4000); // generous: CI runs another test file (maybe the load test) alongside
-    expect(pendingRequests(s.supervisor)).toBe(0);
+    // The cancelled request's entry goes within a turn or two of the 504 (seen 1 once on a loaded machine).
+    await expect.poll(() => pendingRequests(s.supervisor), { timeout: 1000, interval: 10 }).toBe(0);
     await expect.poll(async () => JSON.parse((await callTool(s.url, 'cancelled', {})).body.result), { timeout: 5000 }).toEqual(['hung']);
     expect(pendingRequests(s.supervisor)).toBe(0);
     expect(s.limiter.load).toEqual({ active: 0, queued: 0 });
