@@ -3,7 +3,6 @@
  * live server. Exit 0 valid · 1 problems (errors, too many warnings, drift) · 2 unreadable spec or usage.
  */
 import { UsageError } from '../errors.js';
-import { formatDriftSummary } from '../validate/drift.js';
 import { formatReport, summaryLine, type ReportFormat } from '../validate/format-report.js';
 import { loadSpec } from '../validate/source-map.js';
 import { validateLoadedSpec, type ValidationProfile, type ValidationReport } from '../validate/validate-spec.js';
@@ -31,23 +30,26 @@ export async function validateCommand(specPath: string, operands: string[], opts
   const text = await readSpecFile(specPath, io.cwd);
   const loaded = loadSpec(text, specPath);
   const report = await validateLoadedSpec(loaded, { profile });
+  // Only --check needs the MCP client, the generator and jsdiff: load them only then.
   const drift = opts.check ? await (await import('./validate-check.js')).checkDrift(specPath, text, loaded, operands, opts, io) : undefined;
+  const stale = drift && !drift.result.upToDate ? `${specPath} is out of date: ${(await import('../validate/drift.js')).formatDriftSummary(drift.result.summary, drift.command)}` : undefined;
 
-  io.stdout(render(report, drift, format));
+  io.stdout(render(report, drift, stale, format));
   if (format !== 'text') io.stderr(`${summaryLine(report)}\n`);
   let failed = report.errors > 0;
   if (maxWarnings !== undefined && report.warnings > maxWarnings) {
     io.stderr(`${report.warnings} warning${report.warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
     failed = true;
   }
-  if (drift && !drift.result.upToDate) {
-    if (format !== 'text') io.stderr(`${specPath} is out of date: ${formatDriftSummary(drift.result.summary, drift.command)}\n`);
+  if (stale) {
+    if (format !== 'text') io.stderr(`${stale}\n`);
     failed = true;
   }
   return failed ? 1 : 0;
 }
 
-function render(report: ValidationReport, drift: DriftCheck | undefined, format: ReportFormat): string {
+/** `stale`: the one-line drift summary, when the spec is out of date. */
+function render(report: ValidationReport, drift: DriftCheck | undefined, stale: string | undefined, format: ReportFormat): string {
   if (format === 'json') {
     const out = drift ? { ...report, drift: { upToDate: drift.result.upToDate, ...drift.result.summary, command: drift.command, patch: drift.result.patch } } : report;
     return `${JSON.stringify(out, null, 2)}\n`;
@@ -55,8 +57,8 @@ function render(report: ValidationReport, drift: DriftCheck | undefined, format:
   let out = formatReport(report, format);
   if (!drift) return out;
   const { result } = drift;
-  if (result.upToDate) return format === 'text' ? `${out}${report.file}: up to date with the server\n` : out;
-  const line = `${report.file} is out of date: ${formatDriftSummary(result.summary, drift.command)}`;
+  if (result.upToDate || stale === undefined) return format === 'text' ? `${out}${report.file}: up to date with the server\n` : out;
+  const line = stale;
   if (format === 'github') out += `::error file=${report.file},title=drift::${line.replace(/%/g, '%25')}\n`;
   return `${out}${result.patch}${format === 'text' ? `${line}\n` : ''}`;
 }

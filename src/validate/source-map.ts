@@ -3,7 +3,8 @@
  * positions, and maps a JSON pointer to the line:column where that value's key (or array item) starts.
  * Pure: takes the text, does no I/O.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { parsePointer } from './pointer.js';
 
@@ -23,10 +24,43 @@ export interface LoadedSpec {
   locate(pointer: string): Position;
 }
 
-/** Parses a spec; throws ConfigError (exit 2) naming the file, line and column when it cannot be parsed. */
+/**
+ * Parses a spec; throws ConfigError (exit 2) naming the file, line and column when it cannot be parsed.
+ * Plain JSON (the usual generated spec) is read with JSON.parse, and the YAML parse that maps pointers to
+ * positions only happens when something asks where a value is (i.e. when there are problems to report).
+ */
 export function loadSpec(text: string, file: string): LoadedSpec {
+  const json = parsePlainJson(text);
+  if (json) {
+    let positions: { doc: Document; lineCounter: LineCounter } | undefined;
+    return {
+      file,
+      document: json,
+      format: 'json',
+      locate: (pointer) => {
+        positions ??= parseWithPositions(text);
+        return locate(positions.doc, positions.lineCounter, pointer);
+      },
+    };
+  }
+  return loadYaml(text, file);
+}
+
+let yamlModule: typeof import('yaml') | undefined;
+/** The YAML parser, loaded on first use (~40 ms of CPU that a valid JSON spec does not need). */
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
+}
+
+function parseWithPositions(text: string): { doc: Document; lineCounter: LineCounter } {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return { doc: parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter };
+}
+
+function loadYaml(text: string, file: string): LoadedSpec {
+  const { doc, lineCounter } = parseWithPositions(text);
   const first = doc.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);
@@ -54,7 +88,42 @@ export function loadSpec(text: string, file: string): LoadedSpec {
   };
 }
 
+/** A JSON string token, and whether a `:` follows it (then it is an object key). */
+const STRING_TOKEN = /"(?:[^"\\]|\\.)*"\s*(:)?/g;
+
+/**
+ * The document when `text` is a JSON object without duplicate keys (what the YAML parser would read the same
+ * way), else undefined: the YAML parser then reads it and reports any error exactly as before.
+ */
+function parsePlainJson(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // JSON.parse keeps the last of duplicate keys silently; the YAML parser rejects them. Valid JSON has no `"`
+  // outside strings, so the string tokens are found in order, and every one followed by `:` is a key.
+  let keysInText = 0;
+  for (const match of text.matchAll(STRING_TOKEN)) if (match[1]) keysInText++;
+  return keysInText === countKeys(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function countKeys(node: unknown): number {
+  if (typeof node !== 'object' || node === null) return 0;
+  let n = 0;
+  if (Array.isArray(node)) {
+    for (const item of node) n += countKeys(item);
+    return n;
+  }
+  for (const key in node) n += 1 + countKeys((node as Record<string, unknown>)[key]);
+  return n;
+}
+
 function locate(doc: Document, lines: LineCounter, pointer: string): Position {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   let tokens: string[];
   try {
     tokens = parsePointer(pointer);
@@ -84,7 +153,7 @@ function locate(doc: Document, lines: LineCounter, pointer: string): Position {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return typeof key === 'string' ? key : undefined;
 }
 

@@ -5,6 +5,7 @@
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { collectRefs, findDanglingRefs, refPointer } from './local-refs.js';
+import { precompiledOpenapi31, schemaValidationError, validateSpecSemantics, type AjvError } from './openapi-schema.js';
 import { escapeToken, getAt, isObject } from './pointer.js';
 import type { Finding } from './types.js';
 
@@ -16,13 +17,6 @@ const PARSER_OPTIONS = {
   resolve: { external: false, file: false, http: false },
   dereference: { circular: 'ignore' as const },
 };
-
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
 
 /** Validates the document's structure. Never mutates `document`. */
 export async function checkStructure(document: Record<string, unknown>): Promise<StructuralFinding[]> {
@@ -48,11 +42,28 @@ export async function checkStructure(document: Record<string, unknown>): Promise
   }
   stripRefsInData(copy, false);
   try {
-    await SwaggerParser.validate(copy as never, PARSER_OPTIONS as never);
+    await parseAndValidate(copy, version);
   } catch (error) {
     findings.push(...fromParserError(error));
   }
   return findings;
+}
+
+/**
+ * `SwaggerParser.validate(copy)`: parse (version checks), dereference local refs, check the OpenAPI schema,
+ * then its semantic checks. For 3.1 the schema check uses the build's precompiled validator (the same schema,
+ * ajv and options as swagger-parser's) instead of compiling the schema again.
+ */
+async function parseAndValidate(copy: Record<string, unknown>, version: string): Promise<void> {
+  const validate31 = version.startsWith('3.1') ? await precompiledOpenapi31() : undefined;
+  if (!validate31) {
+    await SwaggerParser.validate(copy as never, PARSER_OPTIONS as never);
+    return;
+  }
+  const parser = new SwaggerParser();
+  await parser.validate(copy as never, { ...PARSER_OPTIONS, validate: { schema: false, spec: false } } as never);
+  if (!validate31(parser.api)) throw schemaValidationError(validate31.errors ?? []);
+  validateSpecSemantics(parser.api);
 }
 
 const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
