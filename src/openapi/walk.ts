@@ -39,6 +39,28 @@ export interface Position {
   key?: string | number;
 }
 
+type Kind = 'single' | 'map' | 'array';
+const KIND = new Map<string, Kind>([
+  ...SINGLE_KEYWORDS.map((k) => [k, 'single'] as const),
+  ...MAP_KEYWORDS.map((k) => [k, 'map'] as const),
+  ...ARRAY_KEYWORDS.map((k) => [k, 'array'] as const),
+  ['dependencies', 'map'],
+]);
+
+/** Calls `fn` on each subschema held by `value` under `keyword` (none when the shape does not fit). */
+function eachChild(keyword: string, value: unknown, fn: (sub: SchemaNode, pos: Position) => void): void {
+  const kind = KIND.get(keyword);
+  if (kind === undefined) return;
+  if (kind === 'single' && isSchema(value)) {
+    fn(value, { keyword });
+  } else if ((kind === 'single' || kind === 'array') && Array.isArray(value)) {
+    // `kind === 'single'`: the draft-07 tuple form of `items`
+    for (let i = 0; i < value.length; i++) if (isSchema(value[i])) fn(value[i], { keyword, key: i });
+  } else if (kind === 'map' && isObject(value)) {
+    for (const k of Object.keys(value)) if (isSchema(value[k])) fn(value[k], { keyword, key: k });
+  }
+}
+
 /**
  * Returns a shallow copy of `schema` whose subschemas are replaced by `fn(sub, position)`.
  * `skip` lists keywords to leave untouched (e.g. `$defs` when they are handled separately).
@@ -49,23 +71,19 @@ export function mapSubschemas(
   skip: readonly string[] = [],
 ): JsonSchema {
   const out: JsonSchema = {};
-  for (const [keyword, value] of Object.entries(schema)) {
-    if (skip.includes(keyword)) {
+  for (const keyword of Object.keys(schema)) {
+    const value = schema[keyword];
+    const kind = KIND.get(keyword);
+    if (kind === undefined || skip.includes(keyword)) {
       setOwn(out, keyword, value);
-    } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && isSchema(value)) {
+    } else if (kind === 'single' && isSchema(value)) {
       setOwn(out, keyword, fn(value, { keyword }));
-    } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
-      // draft-07 tuple form of `items`
+    } else if (kind !== 'map' && Array.isArray(value)) {
+      // `kind === 'single'`: the draft-07 tuple form of `items`
       setOwn(out, keyword, value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v)));
-    } else if ((MAP_KEYWORDS as readonly string[]).includes(keyword) && isObject(value)) {
+    } else if (kind === 'map' && isObject(value)) {
       const map: JsonSchema = {};
-      for (const [k, v] of Object.entries(value)) setOwn(map, k, isSchema(v) ? fn(v, { keyword, key: k }) : v);
-      setOwn(out, keyword, map);
-    } else if ((ARRAY_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
-      setOwn(out, keyword, value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v)));
-    } else if (keyword === 'dependencies' && isObject(value)) {
-      const map: JsonSchema = {};
-      for (const [k, v] of Object.entries(value)) setOwn(map, k, isSchema(v) ? fn(v, { keyword, key: k }) : v);
+      for (const k of Object.keys(value)) setOwn(map, k, isSchema(value[k]) ? fn(value[k], { keyword, key: k }) : value[k]);
       setOwn(out, keyword, map);
     } else {
       setOwn(out, keyword, value);
@@ -74,19 +92,17 @@ export function mapSubschemas(
   return out;
 }
 
-/** Calls `fn` on every subschema (not the root), depth first. */
+/** Calls `fn` on every subschema (not the root), depth first, without copying anything. */
 export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema, pos: Position) => void, skip: readonly string[] = []): void {
-  mapSubschemas(
-    schema,
-    (sub, pos) => {
-      if (isObject(sub)) {
-        fn(sub, pos);
-        forEachSubschema(sub, fn, skip);
-      }
-      return sub;
-    },
-    skip,
-  );
+  const visit = (sub: SchemaNode, pos: Position) => {
+    if (isObject(sub)) {
+      fn(sub, pos);
+      forEachSubschema(sub, fn, skip);
+    }
+  };
+  for (const keyword of Object.keys(schema)) {
+    if (skip.length === 0 || !skip.includes(keyword)) eachChild(keyword, schema[keyword], visit);
+  }
 }
 
 /** Rebuilds a schema bottom-up: `fn` sees each node after its subschemas were rebuilt. */
