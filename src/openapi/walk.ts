@@ -113,10 +113,19 @@ export function transformSchema(schema: SchemaNode, fn: (node: JsonSchema) => Sc
 
 /** JSON with object keys sorted: a canonical form for hashing and comparing. */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (Array.isArray(value)) {
+    const parts = new Array<string>(value.length);
+    for (let i = 0; i < value.length; i++) parts[i] = stableStringify(value[i]);
+    return `[${parts.join(',')}]`;
+  }
   if (isObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
+    const keys = Object.keys(value).sort();
+    const parts: string[] = [];
+    for (const k of keys) {
+      const v = value[k];
+      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${stableStringify(v)}`);
+    }
+    return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
