@@ -13,6 +13,9 @@ export type { SpecNote } from './notes.js';
 
 const REF_KEYWORDS = ['$ref', '$recursiveRef', '$dynamicRef'] as const;
 const DROPPED = new Set(['$schema', '$id', '$anchor', '$dynamicAnchor', '$recursiveAnchor', '$defs', 'definitions', '$vocabulary']);
+/** The keywords translateNode changes; a node with none of them (and no tuple `items`) is kept as it is. */
+const TRANSLATED = new Set([...DROPPED, ...REF_KEYWORDS, 'exclusiveMinimum', 'exclusiveMaximum', 'dependencies', 'additionalItems', 'nullable']);
+const MAP_OR_DEPENDENCIES = [...MAP_KEYWORDS, 'dependencies'];
 
 /**
  * Normalises one tool schema. Local refs (pointers, anchors, `#`) are materialised as `$defs` entries
@@ -84,10 +87,12 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
 /**
  * Translates the keywords of one node (its subschemas are already translated). `rewriteRef` returns
  * the new local ref, or undefined when the ref cannot be resolved (the node becomes permissive).
+ * Returns `node` itself (a fresh copy made by the caller) when there is nothing to translate.
  */
 function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | undefined): JsonSchema {
-  const out: JsonSchema = {};
   const tupleItems = Array.isArray(node.items);
+  if (!tupleItems && !Object.keys(node).some((k) => TRANSLATED.has(k))) return node;
+  const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED.has(key)) continue;
     if ((REF_KEYWORDS as readonly string[]).includes(key) && typeof value === 'string') {
@@ -139,7 +144,7 @@ function replaceNonSchemas(node: JsonSchema, onReplace: () => void): JsonSchema 
     const v = node[k];
     if (v !== undefined && !ok(v) && !(k === 'items' && Array.isArray(v))) fix(k, {});
   }
-  for (const k of [...MAP_KEYWORDS, 'dependencies']) {
+  for (const k of MAP_OR_DEPENDENCIES) {
     const v = node[k];
     if (v === undefined) continue;
     if (!isObject(v)) fix(k, {});
