@@ -32,16 +32,40 @@ function localRefs(node: SchemaNode): string[] {
   return out;
 }
 
-/** The identity of a definition: its name, its content and the closure of what it refers to. */
-function closureKey(name: string, defs: JsonSchema): string {
-  const seen = new Set<string>([name]);
-  const queue = [name];
-  while (queue.length > 0) {
-    for (const r of localRefs(defs[queue.pop()!] as SchemaNode)) if (!seen.has(r)) { seen.add(r); queue.push(r); }
+/**
+ * The identity of each definition of one `$defs`: its name, its content and the closure of what it refers
+ * to, as the canonical text `{"closure":{…sorted names: content…},"name":…}`. Each definition's refs and
+ * canonical text are computed once per `$defs`, however many closures it belongs to.
+ */
+export function closureKeys(defs: JsonSchema): Map<string, string> {
+  const refs = new Map<string, string[]>();
+  const texts = new Map<string, string>();
+  const refsOf = (name: string) => {
+    let out = refs.get(name);
+    if (out === undefined) refs.set(name, (out = localRefs(defs[name] as SchemaNode)));
+    return out;
+  };
+  const textOf = (name: string) => {
+    let out = texts.get(name);
+    if (out === undefined) texts.set(name, (out = stableStringify(defs[name])));
+    return out;
+  };
+  const keys = new Map<string, string>();
+  for (const name of Object.keys(defs).sort()) {
+    const seen = new Set<string>([name]);
+    const queue = [name];
+    while (queue.length > 0) {
+      for (const r of refsOf(queue.pop()!)) if (!seen.has(r)) { seen.add(r); queue.push(r); }
+    }
+    let closure = '';
+    for (const n of [...seen].sort()) {
+      // a missing definition has no entry; `__proto__` never had one either (assigning it set a prototype)
+      if (defs[n] === undefined || n === '__proto__') continue;
+      closure += `${closure === '' ? '' : ','}${JSON.stringify(n)}:${textOf(n)}`;
+    }
+    keys.set(name, `{"closure":{${closure}},"name":${JSON.stringify(name)}}`);
   }
-  const closure: JsonSchema = {};
-  for (const n of [...seen].sort()) closure[n] = defs[n];
-  return stableStringify({ name, closure });
+  return keys;
 }
 
 /**
@@ -55,8 +79,7 @@ export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> 
   const plans = units.map((unit) => {
     const defs = isObject(unit.schema.$defs) ? unit.schema.$defs : {};
     const assigned = new Map<string, string>();
-    for (const name of Object.keys(defs).sort()) {
-      const key = closureKey(name, defs);
+    for (const [name, key] of closureKeys(defs)) {
       let target = byKey.get(key);
       if (target === undefined) {
         const base = safeSchemaName(name);

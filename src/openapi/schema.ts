@@ -7,12 +7,15 @@
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { SpecNote } from './notes.js';
 import { createResolver, safeSchemaName, type RefTarget } from './refs.js';
-import { ARRAY_KEYWORDS, MAP_KEYWORDS, SINGLE_KEYWORDS, forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
+import { replaceNonSchemas } from './non-schemas.js';
+import { forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
 
 export type { SpecNote } from './notes.js';
 
 const REF_KEYWORDS = ['$ref', '$recursiveRef', '$dynamicRef'] as const;
 const DROPPED = new Set(['$schema', '$id', '$anchor', '$dynamicAnchor', '$recursiveAnchor', '$defs', 'definitions', '$vocabulary']);
+/** The keywords translateNode changes; a node with none of them (and no tuple `items`) is kept as it is. */
+const TRANSLATED = new Set([...DROPPED, ...REF_KEYWORDS, 'exclusiveMinimum', 'exclusiveMaximum', 'dependencies', 'additionalItems', 'nullable']);
 
 /**
  * Normalises one tool schema. Local refs (pointers, anchors, `#`) are materialised as `$defs` entries
@@ -84,10 +87,12 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
 /**
  * Translates the keywords of one node (its subschemas are already translated). `rewriteRef` returns
  * the new local ref, or undefined when the ref cannot be resolved (the node becomes permissive).
+ * Returns `node` itself (a fresh copy made by the caller) when there is nothing to translate.
  */
 function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | undefined): JsonSchema {
-  const out: JsonSchema = {};
   const tupleItems = Array.isArray(node.items);
+  if (!tupleItems && !Object.keys(node).some((k) => TRANSLATED.has(k))) return node;
+  const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED.has(key)) continue;
     if ((REF_KEYWORDS as readonly string[]).includes(key) && typeof value === 'string') {
@@ -122,38 +127,6 @@ function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | u
     const types = Array.isArray(out.type) ? out.type : [out.type];
     out.type = types.includes('null') ? types : [...types, 'null'];
     delete out.nullable;
-  }
-  return out;
-}
-
-/** Schema positions holding something that is not a schema (a server bug) get `{}`. */
-function replaceNonSchemas(node: JsonSchema, onReplace: () => void): JsonSchema {
-  const ok = (v: unknown) => isObject(v) || typeof v === 'boolean';
-  let out = node;
-  const fix = (key: string, value: unknown) => {
-    if (out === node) out = { ...node };
-    onReplace();
-    setOwn(out, key, value);
-  };
-  for (const k of SINGLE_KEYWORDS) {
-    const v = node[k];
-    if (v !== undefined && !ok(v) && !(k === 'items' && Array.isArray(v))) fix(k, {});
-  }
-  for (const k of [...MAP_KEYWORDS, 'dependencies']) {
-    const v = node[k];
-    if (v === undefined) continue;
-    if (!isObject(v)) fix(k, {});
-    else if (Object.values(v).some((s) => !ok(s) && !(k === 'dependencies' && Array.isArray(s)))) {
-      const map: JsonSchema = {};
-      for (const [name, s] of Object.entries(v)) setOwn(map, name, ok(s) || (k === 'dependencies' && Array.isArray(s)) ? s : {});
-      fix(k, map);
-    }
-  }
-  for (const k of [...ARRAY_KEYWORDS, ...(Array.isArray(node.items) ? ['items'] : [])]) {
-    const v = node[k];
-    if (v === undefined) continue;
-    if (!Array.isArray(v)) fix(k, [{}]);
-    else if (v.some((s) => !ok(s))) fix(k, v.map((s) => (ok(s) ? s : {})));
   }
   return out;
 }

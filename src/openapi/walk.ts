@@ -20,7 +20,9 @@ export const ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'] as cons
 
 /** Sets an own enumerable property, even for keys like `__proto__` (a property name a schema may use). */
 export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  // plain assignment is the same for every other key, and keeps objects in V8's fast mode
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }
 
 export function isObject(value: unknown): value is JsonSchema {
@@ -37,6 +39,28 @@ export interface Position {
   key?: string | number;
 }
 
+type Kind = 'single' | 'map' | 'array';
+const KIND = new Map<string, Kind>([
+  ...SINGLE_KEYWORDS.map((k) => [k, 'single'] as const),
+  ...MAP_KEYWORDS.map((k) => [k, 'map'] as const),
+  ...ARRAY_KEYWORDS.map((k) => [k, 'array'] as const),
+  ['dependencies', 'map'],
+]);
+
+/** Calls `fn` on each subschema held by `value` under `keyword` (none when the shape does not fit). */
+function eachChild(keyword: string, value: unknown, fn: (sub: SchemaNode, pos: Position) => void): void {
+  const kind = KIND.get(keyword);
+  if (kind === undefined) return;
+  if (kind === 'single' && isSchema(value)) {
+    fn(value, { keyword });
+  } else if ((kind === 'single' || kind === 'array') && Array.isArray(value)) {
+    // `kind === 'single'`: the draft-07 tuple form of `items`
+    for (let i = 0; i < value.length; i++) if (isSchema(value[i])) fn(value[i], { keyword, key: i });
+  } else if (kind === 'map' && isObject(value)) {
+    for (const k of Object.keys(value)) if (isSchema(value[k])) fn(value[k], { keyword, key: k });
+  }
+}
+
 /**
  * Returns a shallow copy of `schema` whose subschemas are replaced by `fn(sub, position)`.
  * `skip` lists keywords to leave untouched (e.g. `$defs` when they are handled separately).
@@ -47,23 +71,19 @@ export function mapSubschemas(
   skip: readonly string[] = [],
 ): JsonSchema {
   const out: JsonSchema = {};
-  for (const [keyword, value] of Object.entries(schema)) {
-    if (skip.includes(keyword)) {
+  for (const keyword of Object.keys(schema)) {
+    const value = schema[keyword];
+    const kind = KIND.get(keyword);
+    if (kind === undefined || skip.includes(keyword)) {
       setOwn(out, keyword, value);
-    } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && isSchema(value)) {
+    } else if (kind === 'single' && isSchema(value)) {
       setOwn(out, keyword, fn(value, { keyword }));
-    } else if ((SINGLE_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
-      // draft-07 tuple form of `items`
+    } else if (kind !== 'map' && Array.isArray(value)) {
+      // `kind === 'single'`: the draft-07 tuple form of `items`
       setOwn(out, keyword, value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v)));
-    } else if ((MAP_KEYWORDS as readonly string[]).includes(keyword) && isObject(value)) {
+    } else if (kind === 'map' && isObject(value)) {
       const map: JsonSchema = {};
-      for (const [k, v] of Object.entries(value)) setOwn(map, k, isSchema(v) ? fn(v, { keyword, key: k }) : v);
-      setOwn(out, keyword, map);
-    } else if ((ARRAY_KEYWORDS as readonly string[]).includes(keyword) && Array.isArray(value)) {
-      setOwn(out, keyword, value.map((v, i) => (isSchema(v) ? fn(v, { keyword, key: i }) : v)));
-    } else if (keyword === 'dependencies' && isObject(value)) {
-      const map: JsonSchema = {};
-      for (const [k, v] of Object.entries(value)) setOwn(map, k, isSchema(v) ? fn(v, { keyword, key: k }) : v);
+      for (const k of Object.keys(value)) setOwn(map, k, isSchema(value[k]) ? fn(value[k], { keyword, key: k }) : value[k]);
       setOwn(out, keyword, map);
     } else {
       setOwn(out, keyword, value);
@@ -72,19 +92,17 @@ export function mapSubschemas(
   return out;
 }
 
-/** Calls `fn` on every subschema (not the root), depth first. */
+/** Calls `fn` on every subschema (not the root), depth first, without copying anything. */
 export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema, pos: Position) => void, skip: readonly string[] = []): void {
-  mapSubschemas(
-    schema,
-    (sub, pos) => {
-      if (isObject(sub)) {
-        fn(sub, pos);
-        forEachSubschema(sub, fn, skip);
-      }
-      return sub;
-    },
-    skip,
-  );
+  const visit = (sub: SchemaNode, pos: Position) => {
+    if (isObject(sub)) {
+      fn(sub, pos);
+      forEachSubschema(sub, fn, skip);
+    }
+  };
+  for (const keyword of Object.keys(schema)) {
+    if (skip.length === 0 || !skip.includes(keyword)) eachChild(keyword, schema[keyword], visit);
+  }
 }
 
 /** Rebuilds a schema bottom-up: `fn` sees each node after its subschemas were rebuilt. */
@@ -95,10 +113,19 @@ export function transformSchema(schema: SchemaNode, fn: (node: JsonSchema) => Sc
 
 /** JSON with object keys sorted: a canonical form for hashing and comparing. */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (Array.isArray(value)) {
+    const parts = new Array<string>(value.length);
+    for (let i = 0; i < value.length; i++) parts[i] = stableStringify(value[i]);
+    return `[${parts.join(',')}]`;
+  }
   if (isObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
+    const keys = Object.keys(value).sort();
+    const parts: string[] = [];
+    for (const k of keys) {
+      const v = value[k];
+      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${stableStringify(v)}`);
+    }
+    return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
