@@ -5,13 +5,11 @@
 import { invokeTool } from '../adapter/invoke.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../adapter/app.js';
 import { DEFAULT_MAX_RESPONSE_CHARS } from '../adapter/map-result.js';
-import { buildRouteTable } from '../adapter/routes.js';
-import { normalizeInput } from '../adapter/spec-source.js';
+import { publishSpec } from '../adapter/spec-source.js';
 import { Upstream } from '../adapter/upstream.js';
 import { createValidatorFactory } from '../adapter/validate-args.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
-import { mapToolNames } from '../openapi/naming.js';
 import type { CommandIO } from './io.js';
 import { parseIntFlag } from './serve-options.js';
 import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
@@ -32,15 +30,15 @@ export async function callCommand(tool: string, operands: string[], opts: CallOp
   const upstream = await Upstream.start(target, { timeoutMs, baseEnv: io.env });
   try {
     const { catalog } = upstream;
-    const mapping = mapToolNames(catalog.tools.map((t) => t.name));
-    const operations = catalog.tools.map((t) => ({ kind: 'tool' as const, toolName: t.name, operationId: mapping.ids.get(t.name)!, path: `/tools/${mapping.ids.get(t.name)!}` }));
-    const routes = buildRouteTable(catalog, operations, createValidatorFactory(), normalizeInput);
+    // The routes `serve` would publish (same selection, same operationIds); generic profile: no server URL
+    // rules and no 30-operation limit for a single call from the terminal.
+    const { routes } = publishSpec(catalog, { serverUrl: 'http://127.0.0.1', profile: 'generic' }, createValidatorFactory());
     // The MCP tool name, or the operationId the spec gives it.
-    const name = routes.byTool.has(tool) ? tool : mapping.tools.get(tool);
-    const route = name === undefined ? undefined : routes.byPath.get(`/tools/${mapping.ids.get(name)!}`);
+    const route = [...routes.byPath.values()].find((r) => r.entry !== undefined && (r.entry.tool.name === tool || r.operationId === tool));
     if (!route) {
-      const known = catalog.tools.map((t) => t.name).join(', ');
-      throw new UsageError(`the server has no tool "${tool}"`, { hint: `its tools: ${known || '(none)'}` });
+      const callable = [...routes.byTool.keys()];
+      const why = catalog.tools.some((t) => t.name === tool) ? ` that serve exposes (it is left out: it needs MCP tasks)` : '';
+      throw new UsageError(`the server has no tool "${tool}"${why}`, { hint: `its tools: ${callable.join(', ') || '(none)'}` });
     }
     const { response } = await invokeTool({ upstream, routes, callTimeoutMs, maxResponseChars }, route, args);
     io.stdout(`${response.status}\n${JSON.stringify(response.body, null, 2)}\n`);

@@ -186,6 +186,14 @@ describe('call', () => {
     expect(r.stderr).toMatch(/the server has no tool "nope"; its tools: add, create_note/);
   });
 
+  it('refuses a task-only tool as serve does (it has no route), saying why', async () => {
+    const everything = ['--', 'node', 'node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'];
+    const r = await cli(['call', 'simulate-research-query', '--args', '{"topic":"x"}', ...everything]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no tool "simulate-research-query" that serve exposes \(it is left out: it needs MCP tasks\)/);
+    expect(r.stderr).toMatch(/its tools: .*get-sum/);
+  });
+
   it.each([
     ['{a:1}', /--args is not valid JSON/],
     ['[1]', /--args must be a JSON object/],
