@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addTargetOptions, collect, type Runner } from './shared.js';
 import { addSpecOptions } from './generate.js';
+import { useLeanHeap } from './lean-heap.js';
 
 export function defineServe(program: Command, run: Runner): void {
   const cmd = program
@@ -41,6 +42,7 @@ Examples:
   );
   cmd.action((server: string[], opts) =>
     run(async (io) => {
+      useLeanHeap(process.env, process.execArgv);
       const [{ serveCommand }, { batchedWriter }] = await Promise.all([import('../commands/serve.js'), import('../commands/serve-log.js')]);
       const stop = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
