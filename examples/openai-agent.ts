@@ -100,7 +100,7 @@ async function callTool(
   if (call.type !== 'function') return { result: `Error: unsupported tool call type ${call.type}` };
   try {
     const mcp = toMcpCall(catalog, nameMap, call.function.name, call.function.arguments);
-    const result = await connection.client.callTool({ name: mcp.name, arguments: mcp.arguments });
+    const result = (await connection.session.request('tools/call', { name: mcp.name, arguments: mcp.arguments })) as Parameters<typeof formatToolResult>[0];
     return { functionName: call.function.name, toolName: mcp.name, arguments: mcp.arguments, result: formatToolResult(result) };
   } catch (error) {
     return { result: `Error: ${error instanceof Error ? error.message : String(error)}` };

@@ -5,7 +5,7 @@
  * under `node bench/profile.mjs adapter` they took ~4% of the adapter's main thread and added GC work, for a
  * signal that almost never fires (an EventTarget subclass still cost ~1.5 µs). This one is a plain object with the
  * members of AbortSignal that code reading a signal uses (`aborted`, `reason`, `throwIfAborted()`, `onabort`,
- * 'abort' listeners): the SDK's `request({ signal })` cancels with it exactly as with an AbortSignal, sending
+ * 'abort' listeners): the MCP session's `request(…, { signal })` cancels with it exactly as with an AbortSignal, sending
  * `notifications/cancelled` upstream (test/e2e/serve-responses: "a client that hangs up cancels its call").
  * It is not an AbortSignal brand: `AbortSignal.any([it])` would throw, loudly, rather than not cancel.
  */
@@ -46,7 +46,7 @@ export class HangupSignal {
     }
   }
 
-  /** Typed as what the SDK's request options take. */
+  /** Typed as what request options take. */
   asAbortSignal(): AbortSignal {
     return this as unknown as AbortSignal;
   }

@@ -2,12 +2,10 @@
  * Errors of a `tools/call` → HTTP answer. The upstream answered with a JSON-RPC error, timed out, or is gone;
  * none of these is ever a 500 (ChatGPT backs off from servers that answer 500).
  */
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { McpConnectionError } from '../errors.js';
+import { ErrorCode, isMcpError } from '../mcp/json-rpc.js';
 import { HttpError } from './http-error.js';
 
-/** JSON-RPC method not found: the server has no tools/call at all. */
-const METHOD_NOT_FOUND = -32601;
 
 /** Turns whatever a tools/call rejected with into an HttpError. `tool` is the MCP tool name. */
 export function mapCallError(error: unknown, tool: string, callTimeoutMs: number): HttpError {
@@ -15,7 +13,7 @@ export function mapCallError(error: unknown, tool: string, callTimeoutMs: number
   if (error instanceof McpConnectionError) {
     return new HttpError(502, 'upstream_error', `the MCP server is not reachable: ${error.message}`, { cause: error });
   }
-  if (error instanceof McpError) {
+  if (isMcpError(error)) {
     const upstreamMessage = stripPrefix(error.message);
     switch (error.code) {
       case ErrorCode.RequestTimeout:
@@ -39,7 +37,7 @@ export function mapCallError(error: unknown, tool: string, callTimeoutMs: number
           cause: error,
           details: [{ message: upstreamMessage }],
         });
-      case METHOD_NOT_FOUND:
+      case ErrorCode.MethodNotFound:
         return new HttpError(502, 'upstream_error', 'the MCP server does not support tools/call', { cause: error });
       default:
         // The server is up and answered: the tool failed. A model can read this and act on it.
@@ -52,7 +50,7 @@ export function mapCallError(error: unknown, tool: string, callTimeoutMs: number
   if (isNotConnected(error)) {
     return new HttpError(502, 'upstream_error', 'the MCP server is not connected', { cause: error });
   }
-  if (isZodError(error)) {
+  if (isMalformedResult(error)) {
     return new HttpError(502, 'upstream_error', `the MCP server answered tools/call for "${tool}" with a malformed result`, {
       cause: error,
     });
@@ -69,6 +67,7 @@ function isNotConnected(error: unknown): boolean {
   return error instanceof Error && /^Not connected$/.test(error.message);
 }
 
-function isZodError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ZodError' || error.name === '$ZodError');
+/** A result that is not a CallToolResult: the session's MalformedMessageError (the SDK's client: a ZodError). */
+function isMalformedResult(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'MalformedMessageError' || error.name === 'ZodError' || error.name === '$ZodError');
 }

@@ -1,6 +1,6 @@
 /**
  * The supervised upstream: an `Upstream` that comes back. When the stdio child exits or the HTTP connection
- * drops, in-flight calls fail at once (the SDK rejects every pending request with ConnectionClosed → 502),
+ * drops, in-flight calls fail at once (the session rejects every pending request with ConnectionClosed → 502),
  * `ready` turns false and the connection is made again with exponential backoff (0.5 s → 30 s, back to
  * 0.5 s after a stable period). Calls that arrive meanwhile answer 503 with `Retry-After`. A wedged
  * upstream (no answer to ping) is closed and restarted. A class because it has a lifecycle.
@@ -245,7 +245,7 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     if (!up || !connection || this.pinging) return;
     this.pinging = true;
     try {
-      await connection.client.ping({ timeout: this.pingTimeoutMs });
+      await connection.session.ping({ timeout: this.pingTimeoutMs });
     } catch {
       if (up !== this.current) return;
       // Wedged (or already gone): restart it. Pending calls are rejected as the connection closes.
@@ -263,14 +263,14 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   }
 
   /**
-   * stdio: one message over `maxMessageBytes` makes the SDK drop its buffer and close the transport, which
+   * stdio: one message over `maxMessageBytes` makes the transport drop its buffer and close, which
    * waits for the child to exit (up to 4 s): kill it now instead, so pending calls answer 502 at once.
    * HTTP: a network error (the server went away mid-stream) restarts the connection.
    */
   private watchErrors(connection: Connection, up: Upstream): void {
-    const { client, pid } = connection;
-    const previous = client.onerror;
-    client.onerror = (error) => {
+    const { session, pid } = connection;
+    const previous = session.onerror;
+    session.onerror = (error) => {
       previous?.(error);
       if (pid !== undefined && /ReadBuffer exceeded maximum size/.test(error.message)) {
         try {

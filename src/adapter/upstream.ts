@@ -7,18 +7,18 @@
  * (notifications/tools/list_changed), and every call goes through `callTool` (one place to bound or queue).
  */
 import { EventEmitter } from 'node:events';
-import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpConnectionError } from '../errors.js';
 import type { ToolCatalog } from '../mcp/catalog.js';
 import { connect, type ConnectOptions, type Connection } from '../mcp/connect.js';
 import { readCatalog } from '../mcp/introspect.js';
+import { isObject, MalformedMessageError } from '../mcp/json-rpc.js';
 import type { Target } from '../mcp/target.js';
 import type { ToolResultLike } from './map-result.js';
 
 export type UpstreamState = 'connecting' | 'ready' | 'down' | 'closed';
 
 export interface CallOptions {
-  /** Budget of this call; on expiry the SDK rejects with RequestTimeout and sends notifications/cancelled. */
+  /** Budget of this call; on expiry the session rejects with RequestTimeout and sends notifications/cancelled. */
   timeoutMs: number;
   /** Aborting it (e.g. the HTTP client went away) cancels the call upstream. */
   signal?: AbortSignal;
@@ -101,9 +101,9 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
       throw error;
     }
     this.connection = connection;
-    const { client } = connection;
-    client.onclose = () => this.onClosed(connection);
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshCatalog(connection));
+    const { session } = connection;
+    session.onclose = () => this.onClosed(connection);
+    session.setNotificationHandler('notifications/tools/list_changed', () => void this.refreshCatalog(connection));
     this.setState('ready');
   }
 
@@ -130,19 +130,16 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
 
   /**
    * One `tools/call`. Rejects with McpError (timeout, JSON-RPC error, connection closed) or
-   * McpConnectionError (not connected). On timeout or abort the SDK sends notifications/cancelled.
+   * McpConnectionError (not connected). On timeout or abort the session sends notifications/cancelled.
    */
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike> {
     const connection = this.connection;
     if (!connection || this.currentState !== 'ready') {
       return Promise.reject(new McpConnectionError('closed', `the MCP server is ${this.currentState}`));
     }
-    // client.request, not client.callTool: the adapter checks structured output itself and maps every
-    // failure to an HTTP status; callTool would turn a bad outputSchema match into an "invalid params".
-    return connection.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
-      timeout: options.timeoutMs,
-      signal: options.signal,
-    });
+    return connection.session
+      .request('tools/call', { name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal })
+      .then(checkCallResult);
   }
 
   /** Closes the connection (stdin close → SIGTERM → SIGKILL for a child). Never throws. */
@@ -153,4 +150,18 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
     this.removeAllListeners('catalog');
     await connection?.close();
   }
+}
+
+/**
+ * A tools/call result as far as the adapter reads it (content array, structuredContent object, isError
+ * boolean); the mapping copes with odd content items itself. Anything else is a malformed result (→ 502).
+ */
+export function checkCallResult(result: Record<string, unknown>): ToolResultLike {
+  const { content, structuredContent, isError } = result;
+  if (content !== undefined && !Array.isArray(content)) throw new MalformedMessageError('tools/call result "content" is not an array');
+  if (structuredContent !== undefined && !isObject(structuredContent)) {
+    throw new MalformedMessageError('tools/call result "structuredContent" is not an object');
+  }
+  if (isError !== undefined && typeof isError !== 'boolean') throw new MalformedMessageError('tools/call result "isError" is not a boolean');
+  return result as ToolResultLike;
 }

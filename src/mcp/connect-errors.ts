@@ -2,10 +2,8 @@
  * Connection failures → McpConnectionError: a kind that says what went wrong, a message naming the cause and a
  * hint saying what to do next.
  */
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { McpConnectionError } from '../errors.js';
+import { isConnectionClosed, isTimeout } from './json-rpc.js';
 import { describeTarget, type HttpTarget, type StdioTarget } from './target.js';
 
 /** Why a stdio server could not be connected to: spawn failure, early exit, timeout, or not MCP. */
@@ -52,12 +50,14 @@ export function classifyStdioError(
   });
 }
 
-/** The HTTP status an SDK transport error carries, if any. */
+/**
+ * The HTTP status an SDK transport error carries, if any: its StreamableHTTPError and SseError put it in `code`
+ * and start their message so (matched by shape, so this module does not load the SDK's HTTP transports).
+ */
 export function httpStatus(error: unknown): number | undefined {
-  if (error instanceof StreamableHTTPError || error instanceof SseError) {
-    return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
-  }
-  return undefined;
+  if (!(error instanceof Error) || !/^(?:Streamable HTTP|SSE) error: /.test(error.message)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' && code > 0 ? code : undefined;
 }
 
 /** Why an HTTP server could not be connected to: auth, refused, 5xx, timeout, or not MCP. */
@@ -133,13 +133,7 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export function isTimeout(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
-}
-
-export function isConnectionClosed(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
-}
+export { isConnectionClosed, isTimeout };
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

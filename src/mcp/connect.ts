@@ -2,17 +2,12 @@
  * Connecting to an MCP server over stdio, Streamable HTTP or legacy SSE, with every failure turned into an
  * `McpConnectionError` whose kind says what went wrong and whose hint says what to do.
  */
-import type { ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { McpConnectionError } from '../errors.js';
 import { classifyHttpError, classifyStdioError, httpStatus } from './connect-errors.js';
+import type { SessionTransport } from './json-rpc.js';
+import { McpSession } from './session.js';
+import { StdioTransport } from './stdio-transport.js';
 import type { HttpTarget, StdioTarget, Target } from './target.js';
 
 export { isConnectionClosed, isTimeout, messageOf } from './connect-errors.js';
@@ -30,12 +25,13 @@ export interface ConnectOptions {
   onStderr?: (chunk: string) => void;
   /** Client name/version announced in `initialize`. */
   clientInfo?: { name: string; version: string };
-  /** Bytes of a single stdio message before the connection is dropped (SDK ReadBuffer limit). */
+  /** Bytes of a single stdio message before the connection is dropped. */
   maxMessageBytes?: number;
 }
 
 export interface Connection {
-  client: Client;
+  /** The initialized MCP session (requests, notifications, server info). */
+  session: McpSession;
   target: Target;
   /** 'stdio' | 'streamable-http' | 'sse': what was actually used. */
   transport: 'stdio' | 'streamable-http' | 'sse';
@@ -45,51 +41,8 @@ export interface Connection {
   stderrTail(): string[];
   /** How the stdio child ended, once it has: "exited with code 1", "was killed by SIGKILL". */
   exitStatus?(): string | undefined;
-  /** Closes the client and the child (stdin close → SIGTERM → SIGKILL). Never throws. */
+  /** Closes the session and the child (stdin close → SIGTERM → SIGKILL). Never throws. */
   close(): Promise<void>;
-}
-
-/**
- * A stdio transport that remembers how the child exited, keeps a tail of its stderr, and batches its writes:
- * every message sent in one turn of the event loop (e.g. the calls of 32 concurrent HTTP requests) reaches
- * the child's stdin in one write syscall instead of one each.
- */
-class ObservedStdioTransport extends StdioClientTransport {
-  exit?: { code: number | null; signal: NodeJS.Signals | null };
-  private corked = false;
-
-  override async start(): Promise<void> {
-    await super.start();
-    const child = this.child();
-    child?.once('exit', (code, signal) => {
-      this.exit = { code, signal };
-    });
-  }
-
-  /**
-   * As the SDK's send (rejects when not connected; resolves once the message is buffered below the
-   * high-water mark, else on 'drain'), but the first message of a turn corks stdin and a setImmediate
-   * uncorks it, after the poll phase has run every request callback that was ready.
-   */
-  override send(message: JSONRPCMessage): Promise<void> {
-    const stdin = this.child()?.stdin;
-    if (!stdin) return Promise.reject(new Error('Not connected'));
-    const json = serializeMessage(message);
-    if (!this.corked && !stdin.writableEnded) {
-      this.corked = true;
-      stdin.cork();
-      setImmediate(() => {
-        this.corked = false;
-        stdin.uncork();
-      });
-    }
-    if (stdin.write(json)) return Promise.resolve();
-    return new Promise((resolve) => stdin.once('drain', resolve));
-  }
-
-  private child(): ChildProcess | undefined {
-    return (this as unknown as { _process?: ChildProcess })._process;
-  }
 }
 
 class TailBuffer {
@@ -111,8 +64,8 @@ export async function connect(target: Target, options: ConnectOptions = {}): Pro
   return target.kind === 'stdio' ? connectStdio(target, options) : connectHttp(target, options);
 }
 
-function newClient(options: ConnectOptions): Client {
-  return new Client(options.clientInfo ?? { name: 'mcp-actions', version: '0' }, { capabilities: {} });
+function newSession(transport: SessionTransport, options: ConnectOptions): McpSession {
+  return new McpSession(transport, options.clientInfo ?? { name: 'mcp-actions', version: '0' });
 }
 
 async function connectStdio(target: StdioTarget, options: ConnectOptions): Promise<Connection> {
@@ -126,24 +79,23 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.baseEnv ?? {})) if (v !== undefined) env[k] = v;
   Object.assign(env, target.env);
-  const transport = new ObservedStdioTransport({
+  const transport = new StdioTransport({
     command: target.command,
     args: target.args,
     env,
     cwd: target.cwd,
-    stderr: 'pipe',
-    ...(options.maxMessageBytes ? { maxBufferSize: options.maxMessageBytes } : {}),
-  } as ConstructorParameters<typeof StdioClientTransport>[0]);
+    maxMessageBytes: options.maxMessageBytes,
+  });
   const tail = new TailBuffer();
-  transport.stderr?.on('data', (chunk: Buffer) => {
+  transport.stderr.on('data', (chunk: Buffer) => {
     const s = chunk.toString('utf8');
     tail.push(s);
     options.onStderr?.(s);
   });
-  const client = newClient(options);
-  const close = closer(client);
+  const session = newSession(transport, options);
+  const close = closer(session);
   try {
-    await client.connect(transport, { timeout });
+    await session.connect({ timeout });
   } catch (error) {
     // Read how it ended before closing: closing kills a hung server, which is not why it failed.
     const exit = describeExit(transport.exit);
@@ -152,10 +104,10 @@ async function connectStdio(target: StdioTarget, options: ConnectOptions): Promi
     throw classifyStdioError(error, target, exit, stderrTail, timeout);
   }
   return {
-    client,
+    session,
     target,
     transport: 'stdio',
-    pid: transport.pid ?? undefined,
+    pid: transport.pid,
     stderrTail: () => tail.lines(),
     exitStatus: () => describeExit(transport.exit),
     close,
@@ -169,18 +121,18 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-function describeExit(exit: ObservedStdioTransport['exit']): string | undefined {
+function describeExit(exit: StdioTransport['exit']): string | undefined {
   if (!exit) return undefined;
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
 /** close() for a connection: runs once, never throws; `before` (best effort) runs first. */
-function closer(client: Client, before?: () => Promise<unknown>): () => Promise<void> {
+function closer(session: McpSession, before?: () => Promise<unknown>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => {
     closing ??= (async () => {
       await before?.().catch(() => undefined);
-      await client.close().catch(() => undefined);
+      await session.close();
     })();
     return closing;
   };
@@ -198,25 +150,30 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const url = new URL(target.url);
   const requestInit: RequestInit = { headers: target.headers };
+  // Loaded only for HTTP targets: the SDK's HTTP transports bring its zod schemas with them.
+  const [{ SSEClientTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/sse.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
   const attempt = async (kind: 'streamable-http' | 'sse'): Promise<Connection> => {
-    const transport: Transport =
+    const transport =
       kind === 'sse'
         ? new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: withHeaders(target.headers) } })
         : new StreamableHTTPClientTransport(url, { requestInit });
-    const client = newClient(options);
-    const close = closer(client);
+    const session = newSession(transport as unknown as SessionTransport, options);
+    const close = closer(session);
     try {
-      await client.connect(transport, { timeout });
+      await session.connect({ timeout });
     } catch (error) {
       await close();
       throw error;
     }
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
       // Be polite to stateful servers: end the session (DELETE) before dropping the connection.
-      const ending = closer(client, () => withTimeout(transport.terminateSession(), Math.min(timeout, 2000)));
-      return { client, target, transport: kind, stderrTail: () => [], close: ending };
+      const ending = closer(session, () => withTimeout(transport.terminateSession(), Math.min(timeout, 2000)));
+      return { session, target, transport: kind, stderrTail: () => [], close: ending };
     }
-    return { client, target, transport: kind, stderrTail: () => [], close };
+    return { session, target, transport: kind, stderrTail: () => [], close };
   };
   if (target.transport === 'sse') return attempt('sse').catch((e) => Promise.reject(classifyHttpError(e, target, timeout)));
   try {

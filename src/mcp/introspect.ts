@@ -1,19 +1,19 @@
 /**
  * The introspector: connect, read server info, read every page of `tools/list`, close.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { DEFAULT_REQUEST_TIMEOUT_MSEC } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { McpConnectionError } from '../errors.js';
 import type { CatalogTool, JsonSchema, ToolCatalog } from './catalog.js';
 import { connect, type ConnectOptions, type Connection } from './connect.js';
 import { isConnectionClosed, isTimeout, messageOf } from './connect-errors.js';
+import { DEFAULT_REQUEST_TIMEOUT_MSEC, isObject, MalformedMessageError } from './json-rpc.js';
+import type { McpSession } from './session.js';
 import { describeTarget, type Target } from './target.js';
 
 /** A server that pages forever is a bug, not a catalog. */
 export const MAX_TOOL_PAGES = 1000;
 
 /** Reads every page of tools/list, following nextCursor; a repeated cursor is an error. */
-export async function listAllTools(client: Client, options: { timeoutMs?: number } = {}): Promise<CatalogTool[]> {
+export async function listAllTools(session: McpSession, options: { timeoutMs?: number } = {}): Promise<CatalogTool[]> {
   const tools: CatalogTool[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
@@ -23,9 +23,11 @@ export async function listAllTools(client: Client, options: { timeoutMs?: number
         hint: 'the server keeps paging; report it to its authors',
       });
     }
-    const result = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: options.timeoutMs });
-    for (const tool of result.tools) tools.push(toCatalogTool(tool));
+    const result = await session.request('tools/list', cursor === undefined ? {} : { cursor }, { timeout: options.timeoutMs });
+    if (!Array.isArray(result.tools)) throw new MalformedMessageError('tools/list answered without a "tools" array');
+    for (const tool of result.tools) tools.push(toCatalogTool(tool, tools.length));
     const next = result.nextCursor;
+    if (next !== undefined && next !== null && typeof next !== 'string') throw new MalformedMessageError('tools/list answered a "nextCursor" that is not a string');
     if (next === undefined || next === null || next === '') break;
     if (seen.has(next)) {
       throw new McpConnectionError('pagination', `tools/list repeated the cursor "${truncate(next, 40)}" after ${page + 1} pages`, {
@@ -38,38 +40,66 @@ export async function listAllTools(client: Client, options: { timeoutMs?: number
   return tools;
 }
 
-function toCatalogTool(tool: {
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: unknown;
-  outputSchema?: unknown;
-  annotations?: unknown;
-  execution?: unknown;
-}): CatalogTool {
+const ANNOTATION_KEYS = ['title', 'readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+const TASK_SUPPORT = new Set(['required', 'optional', 'forbidden']);
+
+/**
+ * One entry of tools/list → CatalogTool, checked as MCP's Tool schema says (name, object input schema with
+ * `type: "object"`, optional strings); annotations keep the hints MCP defines and `execution` its taskSupport,
+ * as the SDK's schema parse did. A malformed entry fails the whole list, naming the entry.
+ */
+function toCatalogTool(raw: unknown, index: number): CatalogTool {
+  const bad = (what: string) => new MalformedMessageError(`tools/list entry ${index} ${what}`);
+  if (!isObject(raw) || typeof raw.name !== 'string') throw bad('has no string "name"');
+  const where = `("${raw.name}")`;
+  for (const key of ['title', 'description'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') throw bad(`${where} has a "${key}" that is not a string`);
+  }
+  for (const key of ['inputSchema', 'outputSchema'] as const) {
+    const schema = raw[key];
+    if (schema === undefined && key === 'outputSchema') continue;
+    if (!isObject(schema) || schema.type !== 'object') throw bad(`${where} has an ${key} that is not a JSON Schema with "type": "object"`);
+  }
   // Key order is the order people read a tool in, and stable: --json output is deterministic.
-  const out: CatalogTool = { name: tool.name } as CatalogTool;
-  if (tool.title !== undefined) out.title = tool.title;
-  if (tool.description !== undefined) out.description = tool.description;
-  out.inputSchema = (tool.inputSchema ?? { type: 'object' }) as JsonSchema;
-  if (tool.outputSchema !== undefined) out.outputSchema = tool.outputSchema as JsonSchema;
-  if (tool.annotations !== undefined) out.annotations = tool.annotations as CatalogTool['annotations'];
-  if (tool.execution !== undefined) out.execution = tool.execution as CatalogTool['execution'];
+  const out: CatalogTool = { name: raw.name } as CatalogTool;
+  if (raw.title !== undefined) out.title = raw.title as string;
+  if (raw.description !== undefined) out.description = raw.description as string;
+  out.inputSchema = raw.inputSchema as JsonSchema;
+  if (raw.outputSchema !== undefined) out.outputSchema = raw.outputSchema as JsonSchema;
+  if (raw.annotations !== undefined) {
+    if (!isObject(raw.annotations)) throw bad(`${where} has "annotations" that are not an object`);
+    const annotations: Record<string, unknown> = {};
+    for (const key of ANNOTATION_KEYS) {
+      const value = raw.annotations[key];
+      if (value === undefined) continue;
+      if (typeof value !== (key === 'title' ? 'string' : 'boolean')) throw bad(`${where} has an annotation "${key}" of the wrong type`);
+      annotations[key] = value;
+    }
+    out.annotations = annotations as CatalogTool['annotations'];
+  }
+  if (raw.execution !== undefined) {
+    if (!isObject(raw.execution)) throw bad(`${where} has an "execution" that is not an object`);
+    const taskSupport = raw.execution.taskSupport;
+    if (taskSupport !== undefined && !(typeof taskSupport === 'string' && TASK_SUPPORT.has(taskSupport))) {
+      throw bad(`${where} has an unknown execution.taskSupport`);
+    }
+    out.execution = (taskSupport === undefined ? {} : { taskSupport }) as CatalogTool['execution'];
+  }
   return out;
 }
 
 /** Builds the catalog from a connected client. */
 export async function readCatalog(connection: Connection, options: { timeoutMs?: number } = {}): Promise<ToolCatalog> {
-  const { client } = connection;
+  const { session } = connection;
   let tools: CatalogTool[];
   try {
-    tools = await listAllTools(client, options);
+    tools = await listAllTools(session, options);
   } catch (error) {
     throw wrapRequestError(error, connection, 'tools/list', options.timeoutMs);
   }
-  const info = client.getServerVersion();
-  const capabilities = client.getServerCapabilities();
-  const instructions = client.getInstructions();
+  const info = session.serverInfo;
+  const capabilities = session.capabilities;
+  const instructions = session.instructions;
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     server: {

@@ -59,10 +59,10 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Pending JSON-RPC requests of the live connection (the SDK keeps one response handler per request). */
+/** Pending JSON-RPC requests of the live connection (the session keeps one entry per request). */
 export function pendingRequests(supervisor: SupervisedUpstream): number {
-  const client = supervisor.info?.client as unknown as { _responseHandlers?: Map<unknown, unknown> } | undefined;
-  return client?._responseHandlers?.size ?? -1;
+  const session = (supervisor.info as { session?: { pendingCount: number } } | undefined)?.session;
+  return session?.pendingCount ?? -1;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

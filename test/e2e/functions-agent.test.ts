@@ -70,7 +70,7 @@ afterAll(async () => {
 async function directResult(target: StdioTarget, name: string, args: Record<string, unknown>): Promise<string> {
   const connection = await connect(target, { timeoutMs: 15_000 });
   try {
-    return formatToolResult(await connection.client.callTool({ name, arguments: args }));
+    return formatToolResult((await connection.session.request('tools/call', { name, arguments: args })) as Parameters<typeof formatToolResult>[0]);
   } finally {
     await connection.close();
   }

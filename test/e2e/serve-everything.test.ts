@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requiresTask } from '../../src/mcp/catalog.js';
-import { connect, type Connection } from '../../src/mcp/connect.js';
+import { connectSdk, type SdkConnection } from '../helpers/sdk-client.js';
 import type { Target } from '../../src/mcp/target.js';
 import { EVERYTHING, startAdapter, startEverythingHttp, stdio, type Running } from './serve-helpers.js';
 import { expectParity, withoutTimes, type ParityCase } from './serve-parity.js';
@@ -30,11 +30,11 @@ const CASES: ParityCase[] = [
 function suite(name: string, makeTarget: () => Promise<Target>) {
   describe(name, () => {
     let run: Running;
-    let direct: Connection;
+    let direct: SdkConnection;
     beforeAll(async () => {
       const target = await makeTarget();
       run = await startAdapter(target);
-      direct = await connect(target, { timeoutMs: 20_000, baseEnv: process.env });
+      direct = await connectSdk(target);
     });
     afterAll(async () => {
       await direct?.close();

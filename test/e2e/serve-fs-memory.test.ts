@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Connection } from '../../src/mcp/connect.js';
+import { connectSdk, type SdkConnection } from '../helpers/sdk-client.js';
 import { FILESYSTEM, MEMORY, startAdapter, stdio, type Running } from './serve-helpers.js';
 import { expectParity, withoutTimes, type ParityCase } from './serve-parity.js';
 
@@ -23,7 +23,7 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 describe('server-filesystem', () => {
   let run: Running;
-  let direct: Connection;
+  let direct: SdkConnection;
   let roots: { direct: string; adapter: string };
   beforeAll(async () => {
     roots = { direct: join(scratch, 'fs-direct'), adapter: join(scratch, 'fs-adapter') };
@@ -32,7 +32,7 @@ describe('server-filesystem', () => {
       await writeFile(join(root, 'pixel.png'), PNG);
     }
     run = await startAdapter(stdio(FILESYSTEM, [roots.adapter]));
-    direct = await connect(stdio(FILESYSTEM, [roots.direct]), { timeoutMs: 20_000, baseEnv: process.env });
+    direct = await connectSdk(stdio(FILESYSTEM, [roots.direct]));
   });
   afterAll(async () => {
     await direct?.close();
@@ -78,10 +78,10 @@ describe('server-filesystem', () => {
 
 describe('server-memory', () => {
   let run: Running;
-  let direct: Connection;
+  let direct: SdkConnection;
   beforeAll(async () => {
     run = await startAdapter(stdio(MEMORY, [], { MEMORY_FILE_PATH: join(scratch, 'memory-adapter.jsonl') }));
-    direct = await connect(stdio(MEMORY, [], { MEMORY_FILE_PATH: join(scratch, 'memory-direct.jsonl') }), { timeoutMs: 20_000, baseEnv: process.env });
+    direct = await connectSdk(stdio(MEMORY, [], { MEMORY_FILE_PATH: join(scratch, 'memory-direct.jsonl') }));
   });
   afterAll(async () => {
     await direct?.close();

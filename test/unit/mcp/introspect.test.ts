@@ -1,5 +1,4 @@
 /** The introspector against in-process servers (InMemoryTransport): paging, raw schemas, key order. */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListToolsRequestSchema, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
@@ -7,16 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { McpConnectionError } from '../../../src/errors.js';
 import { listAllTools, readCatalog } from '../../../src/mcp/introspect.js';
 import type { Connection } from '../../../src/mcp/connect.js';
+import type { SessionTransport } from '../../../src/mcp/json-rpc.js';
+import { McpSession } from '../../../src/mcp/session.js';
 
 type Pager = (cursor: string | undefined) => ListToolsResult;
 
-async function withServer<T>(pager: Pager, fn: (client: Client) => Promise<T>, info = { name: 's', version: '1.0.0' }): Promise<T> {
+async function withServer<T>(pager: Pager, fn: (client: McpSession) => Promise<T>, info = { name: 's', version: '1.0.0' }): Promise<T> {
   const server = new Server(info, { capabilities: { tools: {} }, instructions: 'be nice' });
   server.setRequestHandler(ListToolsRequestSchema, async (req) => pager(req.params?.cursor));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(a);
-  const client = new Client({ name: 't', version: '0' });
-  await client.connect(b);
+  const client = new McpSession(b as unknown as SessionTransport, { name: 't', version: '0' });
+  await client.connect();
   try {
     return await fn(client);
   } finally {
@@ -86,10 +87,30 @@ describe('readCatalog', () => {
   it('server info, instructions, capabilities, tools sorted by name', async () => {
     const catalog = await withServer(
       () => ({ tools: [tool('zeta'), tool('Alpha'), tool('beta')] }),
-      (client) => readCatalog({ client, target: { kind: 'stdio', command: 'x', args: [], env: {} }, transport: 'stdio', stderrTail: () => [], close: async () => {} } satisfies Connection),
+      (client) => readCatalog({ session: client, target: { kind: 'stdio', command: 'x', args: [], env: {} }, transport: 'stdio', stderrTail: () => [], close: async () => {} } satisfies Connection),
       { name: 'srv', version: '2.1.0', title: 'Server' } as { name: string; version: string },
     );
     expect(catalog.server).toEqual({ name: 'srv', version: '2.1.0', title: 'Server', instructions: 'be nice', capabilities: { tools: {} } });
     expect(catalog.tools.map((t) => t.name)).toEqual(['Alpha', 'beta', 'zeta']);
+  });
+});
+
+describe('listAllTools on malformed answers (checked here, as the SDK schema did)', () => {
+  const answering = (result: Record<string, unknown>) => ({ request: async () => result }) as unknown as McpSession;
+  it.each([
+    ['no tools array', { tools: {} }, 'tools/list answered without a "tools" array'],
+    ['an entry without a name', { tools: [{ inputSchema: { type: 'object' } }] }, 'tools/list entry 0 has no string "name"'],
+    ['an input schema that is not an object schema', { tools: [tool('a'), { name: 'b', inputSchema: { type: 'string' } }] }, 'tools/list entry 1 ("b") has an inputSchema that is not a JSON Schema with "type": "object"'],
+    ['a description that is not a string', { tools: [{ ...tool('a'), description: 5 }] }, 'tools/list entry 0 ("a") has a "description" that is not a string'],
+    ['a hint of the wrong type', { tools: [{ ...tool('a'), annotations: { readOnlyHint: 'yes' } }] }, 'tools/list entry 0 ("a") has an annotation "readOnlyHint" of the wrong type'],
+    ['an unknown taskSupport', { tools: [{ ...tool('a'), execution: { taskSupport: 'sometimes' } }] }, 'tools/list entry 0 ("a") has an unknown execution.taskSupport'],
+    ['a cursor that is not a string', { tools: [], nextCursor: 3 }, 'tools/list answered a "nextCursor" that is not a string'],
+  ])('%s', async (_label, result, message) => {
+    await expect(listAllTools(answering(result))).rejects.toThrow(message);
+  });
+
+  it('keeps only the annotation hints and the execution member MCP defines (as the SDK parse did)', async () => {
+    const [got] = await listAllTools(answering({ tools: [{ ...tool('a'), annotations: { readOnlyHint: true, vendorHint: 1 }, execution: { taskSupport: 'optional', x: 1 } }] }));
+    expect(got).toEqual({ ...tool('a'), annotations: { readOnlyHint: true }, execution: { taskSupport: 'optional' } });
   });
 });

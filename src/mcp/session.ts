@@ -1,0 +1,273 @@
+/**
+ * A lean MCP client session: what the SDK's `Client` does for this tool (initialize handshake, requests with
+ * timeouts and cancellation, answering `ping`, notification handlers, rejecting everything pending when the
+ * connection closes) without its zod schemas. Results are checked where they are read (introspect.ts,
+ * adapter/upstream.ts) for exactly the fields this tool uses.
+ *
+ * Why not the SDK client: it parses every message twice with zod (the message, then the result), keeps ~8 MB of
+ * schemas alive, and `serve` must stay under 80 MB resident under load (issue 8). The wire behaviour is the
+ * SDK's: same request ids (0, 1, 2 …), same `notifications/cancelled` on timeout or abort, same error codes.
+ */
+import {
+  DEFAULT_REQUEST_TIMEOUT_MSEC,
+  ErrorCode,
+  isMcpError,
+  isObject,
+  LATEST_PROTOCOL_VERSION,
+  MalformedMessageError,
+  McpError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JsonRpcMessage,
+  type SessionTransport,
+} from './json-rpc.js';
+
+export interface RequestOptions {
+  /** Milliseconds before the request is cancelled and rejects with RequestTimeout (default 60 s). */
+  timeout?: number;
+  /** Aborting it cancels the request upstream (`notifications/cancelled`). AbortSignal or a look-alike. */
+  signal?: AbortSignal;
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  title?: string;
+}
+
+interface Pending {
+  resolve(result: Record<string, unknown>): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+export class McpSession {
+  serverInfo?: ServerInfo;
+  capabilities?: Record<string, unknown>;
+  instructions?: string;
+  protocolVersion?: string;
+  /** The connection ended (every pending request has been rejected by then). */
+  onclose?: () => void;
+  /** Something went wrong that is not any one request's answer (a bad line, an unknown response id…). */
+  onerror?: (error: Error) => void;
+
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly notificationHandlers = new Map<string, (params: Record<string, unknown>) => void>();
+  private state: 'new' | 'open' | 'closed' = 'new';
+
+  constructor(
+    readonly transport: SessionTransport,
+    private readonly clientInfo: { name: string; version: string },
+  ) {}
+
+  /** Requests waiting for an answer (tests check nothing is left behind). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Starts the transport and runs the initialize handshake. Closes the transport when it fails. */
+  async connect(options: RequestOptions = {}): Promise<void> {
+    const transport = this.transport;
+    transport.onmessage = (message) => this.onMessage(message);
+    transport.onclose = () => this.onClosed();
+    transport.onerror = (error) => this.onerror?.(error);
+    await transport.start();
+    this.state = 'open';
+    if (transport.sessionId !== undefined) return; // an HTTP session being resumed: already initialized
+    try {
+      const result = await this.request(
+        'initialize',
+        { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: this.clientInfo },
+        options,
+      );
+      this.readInitializeResult(result);
+      transport.setProtocolVersion?.(this.protocolVersion!);
+      await this.notify('notifications/initialized');
+    } catch (error) {
+      void this.close();
+      throw error;
+    }
+  }
+
+  private readInitializeResult(result: Record<string, unknown>): void {
+    const { protocolVersion, serverInfo, capabilities, instructions } = result;
+    if (typeof protocolVersion !== 'string') throw new MalformedMessageError('initialize result has no protocolVersion');
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+      throw new Error(`Server's protocol version is not supported: ${protocolVersion}`);
+    }
+    if (!isObject(serverInfo) || typeof serverInfo.name !== 'string' || typeof serverInfo.version !== 'string') {
+      throw new MalformedMessageError('initialize result has no serverInfo with a name and a version');
+    }
+    if (!isObject(capabilities)) throw new MalformedMessageError('initialize result has no capabilities object');
+    this.protocolVersion = protocolVersion;
+    this.serverInfo = { name: serverInfo.name, ...(typeof serverInfo.title === 'string' ? { title: serverInfo.title } : {}), version: serverInfo.version };
+    this.capabilities = knownCapabilities(capabilities);
+    if (typeof instructions === 'string') this.instructions = instructions;
+  }
+
+  /** Calls `handler` for every notification with this method (one handler per method; the last one wins). */
+  setNotificationHandler(method: string, handler: (params: Record<string, unknown>) => void): void {
+    this.notificationHandlers.set(method, handler);
+  }
+
+  /**
+   * Sends a request; resolves with its result object. Rejects with McpError (the server's JSON-RPC error,
+   * RequestTimeout, ConnectionClosed), MalformedMessageError, or the transport's send error.
+   */
+  request(method: string, params?: Record<string, unknown>, options: RequestOptions = {}): Promise<Record<string, unknown>> {
+    if (this.state !== 'open') return Promise.reject(new Error('Not connected'));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timeout = options.timeout ?? DEFAULT_REQUEST_TIMEOUT_MSEC;
+      const entry: Pending = {
+        resolve,
+        reject,
+        timer: setTimeout(() => this.cancel(id, new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout })), timeout),
+      };
+      if (signal) {
+        entry.signal = signal;
+        entry.onAbort = () => this.cancel(id, signal.reason);
+        signal.addEventListener('abort', entry.onAbort);
+      }
+      this.pending.set(id, entry);
+      const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
+      this.transport.send(message).catch((error: unknown) => {
+        if (this.take(id)) reject(error);
+      });
+    });
+  }
+
+  /** Sends a notification (no answer). */
+  notify(method: string, params?: Record<string, unknown>): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(new Error('Not connected'));
+    return this.transport.send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
+  }
+
+  /** `ping`: resolves when the server answers. */
+  async ping(options: RequestOptions = {}): Promise<void> {
+    await this.request('ping', undefined, options);
+  }
+
+  /** Closes the transport; pending requests reject with ConnectionClosed. Never throws. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    await this.transport.close().catch(() => undefined);
+    this.onClosed();
+  }
+
+  /** Removes a pending request (its timer and abort listener); returns it, if it was still pending. */
+  private take(id: number): Pending | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    this.pending.delete(id);
+    clearTimeout(entry.timer);
+    if (entry.onAbort) entry.signal!.removeEventListener('abort', entry.onAbort);
+    return entry;
+  }
+
+  /** Timeout or abort: tell the server (as the SDK does) and reject. */
+  private cancel(id: number, reason: unknown): void {
+    const entry = this.take(id);
+    if (!entry) return;
+    if (this.state === 'open') {
+      this.transport
+        .send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(reason) } })
+        .catch((error: unknown) => this.onerror?.(new Error(`Failed to send cancellation: ${String(error)}`)));
+    }
+    entry.reject(isMcpError(reason) ? reason : new McpError(ErrorCode.RequestTimeout, String(reason)));
+  }
+
+  private onMessage(message: JsonRpcMessage): void {
+    const m = message as unknown as Record<string, unknown>;
+    if (!isObject(m) || m.jsonrpc !== '2.0') {
+      this.onerror?.(new MalformedMessageError(`Unknown message type: ${preview(m)}`));
+      return;
+    }
+    if ('id' in m && ('result' in m || 'error' in m)) this.onResponse(m);
+    else if (typeof m.method === 'string' && 'id' in m) this.onRequest(m.id as string | number, m.method);
+    else if (typeof m.method === 'string') {
+      const handler = this.notificationHandlers.get(m.method);
+      if (handler) {
+        try {
+          handler(isObject(m.params) ? m.params : {});
+        } catch (error) {
+          this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    } else this.onerror?.(new MalformedMessageError(`Unknown message type: ${preview(m)}`));
+  }
+
+  private onResponse(m: Record<string, unknown>): void {
+    const entry = typeof m.id === 'number' ? this.take(m.id) : undefined;
+    if (!entry) {
+      this.onerror?.(new Error(`Received a response for an unknown message ID: ${preview(m)}`));
+      return;
+    }
+    if ('error' in m) {
+      const error = m.error as { code?: unknown; message?: unknown; data?: unknown };
+      const valid = isObject(error) && Number.isInteger(error.code) && typeof error.message === 'string';
+      entry.reject(
+        valid
+          ? new McpError(error.code as number, error.message as string, error.data)
+          : new MalformedMessageError(`the server answered with a malformed error: ${preview(m.error)}`),
+      );
+    } else if (isObject(m.result)) entry.resolve(m.result);
+    else entry.reject(new MalformedMessageError(`the server answered with a result that is not an object: ${preview(m.result)}`));
+  }
+
+  /** Requests from the server: `ping` is answered; this client offers nothing else (no sampling, roots…). */
+  private onRequest(id: string | number, method: string): void {
+    const answer: JsonRpcMessage =
+      method === 'ping'
+        ? { jsonrpc: '2.0', id, result: {} }
+        : { jsonrpc: '2.0', id, error: { code: ErrorCode.MethodNotFound, message: 'Method not found' } };
+    this.transport.send(answer).catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  private onClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    const pending = [...this.pending.keys()];
+    for (const id of pending) this.take(id)?.reject(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'));
+    this.onclose?.();
+  }
+}
+
+/** The capabilities the SDK's schema knows, with their known members (what its zod parse kept). */
+function knownCapabilities(caps: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const pick = (value: unknown, keys: string[]): Record<string, unknown> => {
+    const picked: Record<string, unknown> = {};
+    if (isObject(value)) for (const k of keys) if (typeof value[k] === 'boolean') picked[k] = value[k];
+    return picked;
+  };
+  // In the schema's order, as its parse returned them.
+  const members: Record<string, string[] | undefined> = {
+    experimental: undefined,
+    logging: undefined,
+    completions: undefined,
+    prompts: ['listChanged'],
+    resources: ['subscribe', 'listChanged'],
+    tools: ['listChanged'],
+    tasks: undefined,
+    extensions: undefined,
+  };
+  for (const [key, keys] of Object.entries(members)) {
+    if (isObject(caps[key])) out[key] = keys ? pick(caps[key], keys) : caps[key];
+  }
+  return out;
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text;
+}

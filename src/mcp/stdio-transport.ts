@@ -1,0 +1,196 @@
+/**
+ * The stdio transport: spawns the server, frames newline-delimited JSON-RPC on its stdout, and writes to its
+ * stdin. Behaves as the SDK's StdioClientTransport (same spawn, same close sequence: stdin end → 2 s → SIGTERM →
+ * 2 s → SIGKILL, same safe environment inherited when none is given) and adds what the adapter needs:
+ * - the child's exit status is kept ("exited with code 1", "was killed by SIGKILL");
+ * - writes are corked per event-loop turn: every message sent in one turn (the calls of 32 concurrent HTTP
+ *   requests) reaches the child in one write syscall;
+ * - a line is parsed once (JSON.parse; no schema), and one message over `maxMessageBytes` closes the
+ *   connection instead of being buffered without bound;
+ * - partial lines are kept as a list of chunks and joined once, not re-concatenated per chunk.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import spawn from 'cross-spawn';
+import { MalformedMessageError, type JsonRpcMessage, type SessionTransport } from './json-rpc.js';
+
+/** The SDK's default bound for one message (10 MiB). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/** Inherited when no environment is given (the SDK's list, after sudo's). */
+const SAFE_ENV_VARS =
+  process.platform === 'win32'
+    ? ['APPDATA', 'HOMEDRIVE', 'HOMEPATH', 'LOCALAPPDATA', 'PATH', 'PROCESSOR_ARCHITECTURE', 'SYSTEMDRIVE', 'SYSTEMROOT', 'TEMP', 'USERNAME', 'USERPROFILE', 'PROGRAMFILES']
+    : ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER'];
+
+export interface StdioTransportOptions {
+  command: string;
+  args?: string[];
+  /** Added to the safe inherited variables (HOME, PATH, …), as the SDK does. */
+  env?: Record<string, string>;
+  cwd?: string;
+  maxMessageBytes?: number;
+}
+
+const NEWLINE = 0x0a;
+
+export class StdioTransport implements SessionTransport {
+  onmessage?: (message: JsonRpcMessage) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  /** How the child ended, once it has. */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  /** The child's stderr; listeners may attach before start(). */
+  readonly stderr = new PassThrough();
+
+  private child?: ChildProcess;
+  private childPid?: number;
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private corked = false;
+  private readonly maxMessageBytes: number;
+
+  constructor(private readonly options: StdioTransportOptions) {
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  get pid(): number | undefined {
+    return this.childPid;
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error('StdioTransport already started');
+    return new Promise((resolve, reject) => {
+      const env: Record<string, string> = {};
+      for (const key of SAFE_ENV_VARS) {
+        const value = process.env[key];
+        if (value !== undefined && !value.startsWith('()')) env[key] = value;
+      }
+      Object.assign(env, this.options.env);
+      const child = spawn(this.options.command, this.options.args ?? [], {
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: process.platform === 'win32',
+        cwd: this.options.cwd,
+      });
+      this.child = child;
+      this.childPid = child.pid;
+      child.on('error', (error) => {
+        reject(error);
+        this.onerror?.(error);
+      });
+      child.on('spawn', () => resolve());
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+      });
+      child.on('close', () => {
+        this.child = undefined;
+        this.onclose?.();
+      });
+      child.stdin?.on('error', (error) => this.onerror?.(error));
+      child.stdout?.on('data', (chunk: Buffer) => this.read(chunk));
+      child.stdout?.on('error', (error) => this.onerror?.(error));
+      child.stderr?.pipe(this.stderr);
+    });
+  }
+
+  /** Splits stdout into lines; each complete line is one message. */
+  private read(chunk: Buffer): void {
+    let start = 0;
+    let newline = chunk.indexOf(NEWLINE);
+    while (newline !== -1) {
+      if (this.partialBytes > 0) {
+        this.partial.push(chunk.subarray(start, newline));
+        const line = Buffer.concat(this.partial, this.partialBytes + newline - start);
+        this.partial = [];
+        this.partialBytes = 0;
+        this.deliver(line, 0, line.length);
+      } else {
+        this.deliver(chunk, start, newline);
+      }
+      if (!this.child) return; // closed by a handler
+      start = newline + 1;
+      newline = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) {
+      this.partialBytes += chunk.length - start;
+      if (this.partialBytes > this.maxMessageBytes) {
+        this.partial = [];
+        this.partialBytes = 0;
+        this.onerror?.(new Error(`ReadBuffer exceeded maximum size of ${this.maxMessageBytes} bytes (one message from the server)`));
+        void this.close();
+        return;
+      }
+      this.partial.push(start === 0 ? chunk : chunk.subarray(start));
+    }
+  }
+
+  private deliver(buffer: Buffer, from: number, to: number): void {
+    if (to - from > this.maxMessageBytes) {
+      this.onerror?.(new Error(`ReadBuffer exceeded maximum size of ${this.maxMessageBytes} bytes (one message from the server)`));
+      void this.close();
+      return;
+    }
+    const text = buffer.toString('utf8', from, to > from && buffer[to - 1] === 0x0d ? to - 1 : to);
+    if (text.trim() === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.onerror?.(new MalformedMessageError(`the server wrote a line that is not JSON on stdout: ${text.length > 120 ? `${text.slice(0, 117)}…` : text}`));
+      return;
+    }
+    try {
+      this.onmessage?.(message as JsonRpcMessage);
+    } catch (error) {
+      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /**
+   * Resolves once the message is buffered below the high-water mark, else on 'drain'. The first message of a
+   * turn corks stdin and a setImmediate uncorks it, after the poll phase has run every ready request callback.
+   */
+  send(message: JsonRpcMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin) return Promise.reject(new Error('Not connected'));
+    const json = `${JSON.stringify(message)}\n`;
+    if (!this.corked && !stdin.writableEnded) {
+      this.corked = true;
+      stdin.cork();
+      setImmediate(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
+    }
+    if (stdin.write(json)) return Promise.resolve();
+    return new Promise((resolve) => stdin.once('drain', resolve));
+  }
+
+  /** stdin end → up to 2 s → SIGTERM → up to 2 s → SIGKILL (the SDK's sequence). Never throws. */
+  async close(): Promise<void> {
+    const child = this.child;
+    this.partial = [];
+    this.partialBytes = 0;
+    if (!child) return;
+    this.child = undefined;
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    const wait = () => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
+    try {
+      child.stdin?.end();
+    } catch {
+      // already gone
+    }
+    await wait();
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      if (child.exitCode !== null || child.signalCode !== null) break;
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+      if (signal === 'SIGTERM') await wait();
+    }
+  }
+}
