@@ -4,7 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { MemoryStore, type Options } from 'express-rate-limit';
+import type { Options } from 'express-rate-limit';
+import { lazyModule } from '../lazy-module.js';
+
+const rateLimit = lazyModule<typeof import('express-rate-limit')>('express-rate-limit');
 import { UsageError } from '../errors.js';
 import type { AdapterAuth } from './auth.js';
 import { HttpError } from './http-error.js';
@@ -41,7 +44,7 @@ export function parseRateLimit(value: string): RateLimit {
 
 export function createRateLimiter(rate: RateLimit, auth: AdapterAuth | undefined): RateLimiter {
   const windowMs = rate.windowMs ?? 60_000;
-  const store = new MemoryStore();
+  const store = new (rateLimit().MemoryStore)();
   store.init({ windowMs } as Options);
   const header = auth?.type === 'api-key' ? auth.header.toLowerCase() : auth && auth.type !== 'none' ? 'authorization' : undefined;
   const keyOf = (req: IncomingMessage): string => {

@@ -18,8 +18,8 @@ export interface PublishedSpec {
   routes: RouteTable;
   /** serializeSpec(spec, 'json'): byte for byte what `generate openapi --format json` prints. */
   json: string;
-  /** serializeSpec(spec, 'yaml'). */
-  yaml: string;
+  /** serializeSpec(spec, 'yaml'), made on first read (most clients ask for JSON; YAML costs the yaml package). */
+  readonly yaml: string;
 }
 
 export function publishSpec(
@@ -30,10 +30,23 @@ export function publishSpec(
   reuse?: RouteTable,
 ): PublishedSpec {
   const { spec, operations, notes } = buildSpec(catalog, options);
-  if (reuse) return { spec, notes, routes: reuse, json: serializeSpec(spec, 'json'), yaml: serializeSpec(spec, 'yaml') };
+  if (reuse) return published(spec, notes, reuse);
   const bindings = operations.map((op) => (op.kind === 'generic' ? { ...op, tools: genericTools(spec, op.path) } : op));
   const routes = buildRouteTable(catalog, bindings, compile, normalizeInput);
-  return { spec, notes, routes, json: serializeSpec(spec, 'json'), yaml: serializeSpec(spec, 'yaml') };
+  return published(spec, notes, routes);
+}
+
+function published(spec: OpenAPIObject, notes: SpecNote[], routes: RouteTable): PublishedSpec {
+  let yaml: string | undefined;
+  return {
+    spec,
+    notes,
+    routes,
+    json: serializeSpec(spec, 'json'),
+    get yaml() {
+      return (yaml ??= serializeSpec(spec, 'yaml'));
+    },
+  };
 }
 
 /** The schema the adapter validates: the tool's own, dialect-normalised, every constraint kept. */

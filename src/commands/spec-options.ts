@@ -5,7 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { lazyModule } from '../lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 import { ConfigError, UsageError } from '../errors.js';
 import type { AuthOptions, SpecOptions } from '../openapi/build-spec.js';
 
@@ -82,7 +84,7 @@ export async function loadTemplate(path: string | undefined, cwd: string): Promi
   }
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    parsed = yaml().parse(text);
   } catch (error) {
     throw new ConfigError(`the template ${path ?? file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { hint: 'fix the file or pass another --template', cause: error });
   }

@@ -3,7 +3,10 @@
  * VS Code's `mcp.json` (which allows comments and trailing commas). `${VAR}` (and VS Code's `${env:VAR}`)
  * are expanded from the environment passed in; an unset variable is an error, never an empty string.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { lazyModule } from '../lazy-module.js';
+
+const jsonc = lazyModule<typeof import('jsonc-parser')>('jsonc-parser');
 import { ConfigError } from '../errors.js';
 import type { HttpTransportChoice, Target } from './target.js';
 
@@ -29,11 +32,11 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /** Parses the text of a config file. `env` is where `${VAR}` values come from. */
 export function parseConfigFile(text: string, path: string, env: Record<string, string | undefined>): ConfigFile {
   const errors: ParseError[] = [];
-  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const data: unknown = jsonc().parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const first = errors[0]!;
     const { line, column } = lineColumn(text, first.offset);
-    throw new ConfigError(`${path}:${line}:${column}: not valid JSON (${printParseErrorCode(first.error)})`, {
+    throw new ConfigError(`${path}:${line}:${column}: not valid JSON (${jsonc().printParseErrorCode(first.error)})`, {
       hint: 'fix the file at that position',
     });
   }

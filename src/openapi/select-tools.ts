@@ -5,10 +5,13 @@
  * The one selection of the generator, the adapter (it routes buildSpec's operations) and the functions.
  * @see platform-facts.md "Max 30 operations per action spec"
  */
-import picomatch from 'picomatch';
+import type picomatchType from 'picomatch';
 import { requiresTask, type CatalogTool } from '../mcp/catalog.js';
 import { ProblemsFoundError } from '../errors.js';
 import type { SpecNote } from './notes.js';
+import { lazyModule } from '../lazy-module.js';
+
+const picomatch = lazyModule<typeof picomatchType>('picomatch');
 
 export const MAX_GPT_OPERATIONS = 30;
 
@@ -31,7 +34,7 @@ export interface SelectOptions {
 export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions): ToolSelection {
   const notes: SpecNote[] = [];
   const matcher = (patterns: string[]) => {
-    const fns = patterns.map((p) => ({ p, fn: picomatch(p, { dot: true }), hits: 0 }));
+    const fns = patterns.map((p) => ({ p, fn: picomatch()(p, { dot: true }), hits: 0 }));
     return { fns, test: (name: string) => fns.some((f) => (f.fn(name) ? (f.hits++, true) : false)) };
   };
   const sorted: CatalogTool[] = [];

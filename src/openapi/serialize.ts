@@ -4,11 +4,13 @@
  * anchors or aliases, no line folding.
  */
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
-import { stringify } from 'yaml';
+import { lazyModule } from '../lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 export function serializeSpec(spec: OpenAPIObject, format: 'yaml' | 'json'): string {
   if (format === 'json') return `${JSON.stringify(spec, null, 2)}\n`;
-  return stringify(spec, {
+  return yaml().stringify(spec, {
     version: '1.1',
     aliasDuplicateObjects: false,
     lineWidth: 0,
