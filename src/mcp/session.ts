@@ -202,7 +202,9 @@ export class McpSession {
   }
 
   private onResponse(m: Record<string, unknown>): void {
-    const entry = typeof m.id === 'number' ? this.take(m.id) : undefined;
+    // As the SDK: an id echoed as a string ("3") still matches request 3.
+    const id = typeof m.id === 'number' ? m.id : typeof m.id === 'string' && m.id !== '' ? Number(m.id) : NaN;
+    const entry = Number.isInteger(id) ? this.take(id) : undefined;
     if (!entry) {
       this.onerror?.(new Error(`Received a response for an unknown message ID: ${preview(m)}`));
       return;

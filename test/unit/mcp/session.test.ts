@@ -112,6 +112,14 @@ describe('McpSession requests', () => {
     expect(session.pendingCount).toBe(0);
   });
 
+  it('a response whose id comes back as a string still settles its request (as with the SDK)', async () => {
+    const transport = new ScriptedTransport((request) => (request.method === 'initialize' ? initialize() : undefined));
+    const { session } = await connected(transport);
+    const call = session.request('tools/call', { name: 't' });
+    transport.push({ jsonrpc: '2.0', id: '1', result: { content: [] } });
+    await expect(call).resolves.toEqual({ content: [] });
+  });
+
   it('a JSON-RPC error rejects with McpError carrying code, message and data', async () => {
     const transport = server({ 'tools/call': () => ({ error: { code: -32602, message: 'Unknown tool: x', data: { why: 1 } } }) });
     const { session } = await connected(transport);
