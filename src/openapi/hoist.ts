@@ -6,7 +6,7 @@
  */
 import type { JsonSchema } from '../mcp/catalog.js';
 import { safeSchemaName } from './refs.js';
-import { forEachSubschema, isObject, stableStringify, transformSchema, type SchemaNode } from './walk.js';
+import { forEachSubschema, isObject, stableStringify, transformSchema, updateSubschemas, type SchemaNode } from './walk.js';
 
 const LOCAL = '#/$defs/';
 export const COMPONENT_PREFIX = '#/components/schemas/';
@@ -71,8 +71,10 @@ export function closureKeys(defs: JsonSchema): Map<string, string> {
 /**
  * Hoists the `$defs` of every unit. `reserved` names (e.g. `Error`, `ToolResult`) are never given to a
  * definition. Units are processed in order, so the same input always yields the same names.
+ * `inPlace`: the unit schemas are private copies the caller gives away (e.g. fresh from normalizeSchema);
+ * their nodes are rewritten where they are instead of being copied.
  */
-export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> = []): HoistResult {
+export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> = [], inPlace = false): HoistResult {
   const taken = new Set<string>(reserved);
   const byKey = new Map<string, string>();
   const components: Record<string, JsonSchema> = {};
@@ -94,7 +96,7 @@ export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> 
   });
   const schemas = units.map((unit, i) => {
     const { defs, assigned } = plans[i]!;
-    const rewrite = (node: SchemaNode) =>
+    const rewrite = inPlace ? rewriterInPlace(assigned) : (node: SchemaNode) =>
       transformSchema(node, (n) => {
         if (typeof n.$ref !== 'string' || !n.$ref.startsWith(LOCAL)) return n;
         const target = assigned.get(n.$ref.slice(LOCAL.length));
@@ -109,6 +111,21 @@ export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> 
   const sorted: Record<string, JsonSchema> = {};
   for (const name of Object.keys(components).sort()) sorted[name] = components[name]!;
   return { schemas, components: sorted };
+}
+
+/** The ref rewrite of one unit, done on the nodes themselves (which keeps each `$ref` where it was). */
+function rewriterInPlace(assigned: Map<string, string>): (node: SchemaNode) => SchemaNode {
+  const visit = (node: SchemaNode): SchemaNode => {
+    if (!isObject(node)) return node;
+    const ref = node.$ref;
+    if (typeof ref === 'string' && ref.startsWith(LOCAL)) {
+      const target = assigned.get(ref.slice(LOCAL.length));
+      if (target !== undefined) node.$ref = `${COMPONENT_PREFIX}${target}`;
+    }
+    updateSubschemas(node, visit);
+    return node;
+  };
+  return visit;
 }
 
 /** Component schemas must be objects: `true` → `{}`, `false` → `{ not: {} }`. */

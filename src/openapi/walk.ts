@@ -92,6 +92,37 @@ export function mapSubschemas(
   return out;
 }
 
+/**
+ * In place: replaces each subschema of `schema` by `fn(sub, keyword, key)` when that returns another value.
+ * Only for schemas the caller owns (a private copy, e.g. from normalizeSchema): nothing is copied, and no
+ * object is allocated per node. Visits exactly the subschemas mapSubschemas visits, in the same order.
+ */
+export function updateSubschemas(schema: JsonSchema, fn: (sub: SchemaNode, keyword: string, key: string | number | undefined) => SchemaNode): void {
+  for (const keyword of Object.keys(schema)) {
+    const kind = KIND.get(keyword);
+    if (kind === undefined) continue;
+    const value = schema[keyword];
+    if (kind === 'single' && isSchema(value)) {
+      const next = fn(value, keyword, undefined);
+      if (next !== value) setOwn(schema, keyword, next);
+    } else if (kind !== 'map' && Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (!isSchema(v)) continue;
+        const next = fn(v, keyword, i);
+        if (next !== v) value[i] = next;
+      }
+    } else if (kind === 'map' && isObject(value)) {
+      for (const k of Object.keys(value)) {
+        const v = value[k];
+        if (!isSchema(v)) continue;
+        const next = fn(v, keyword, k);
+        if (next !== v) setOwn(value, k, next);
+      }
+    }
+  }
+}
+
 /** Calls `fn` on every subschema (not the root), depth first, without copying anything. */
 export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema, pos: Position) => void, skip: readonly string[] = []): void {
   const visit = (sub: SchemaNode, pos: Position) => {
