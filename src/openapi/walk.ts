@@ -144,9 +144,49 @@ export function transformSchema(schema: SchemaNode, fn: (node: JsonSchema) => Sc
 
 /** JSON with object keys sorted: a canonical form for hashing and comparing. */
 export function stableStringify(value: unknown): string {
+  // the common case natively: a copy whose keys are inserted in sorted order, which JSON.stringify keeps
+  const copy = sortedCopy(value);
+  return copy === UNSORTABLE ? slowStableStringify(value) : JSON.stringify(copy) ?? 'null';
+}
+
+const UNSORTABLE = Symbol('unsortable');
+
+/**
+ * `value` with every object's keys in sorted order, undefined members left out and functions or symbols as
+ * null, as slowStableStringify writes them; UNSORTABLE when an object has a key whose place JSON.stringify
+ * would not keep (integer-like keys come first in any object) or that a plain object cannot hold (`__proto__`).
+ */
+function sortedCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' ? null : value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = sortedCopy(value[i]);
+      if (item === UNSORTABLE) return UNSORTABLE;
+      out[i] = item;
+    }
+    return out;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    const first = k.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || k === '__proto__') return UNSORTABLE;
+    const item = sortedCopy(v);
+    if (item === UNSORTABLE) return UNSORTABLE;
+    out[k] = item;
+  }
+  return out;
+}
+
+/** stableStringify written out in full: the reference for the rare values sortedCopy cannot hold. */
+export function slowStableStringify(value: unknown): string {
   if (Array.isArray(value)) {
     const parts = new Array<string>(value.length);
-    for (let i = 0; i < value.length; i++) parts[i] = stableStringify(value[i]);
+    for (let i = 0; i < value.length; i++) parts[i] = slowStableStringify(value[i]);
     return `[${parts.join(',')}]`;
   }
   if (isObject(value)) {
@@ -154,7 +194,7 @@ export function stableStringify(value: unknown): string {
     const parts: string[] = [];
     for (const k of keys) {
       const v = value[k];
-      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${stableStringify(v)}`);
+      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${slowStableStringify(v)}`);
     }
     return `{${parts.join(',')}}`;
   }

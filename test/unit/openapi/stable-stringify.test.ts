@@ -1,0 +1,42 @@
+/**
+ * stableStringify (canonical text for the spec version hash and for sharing definitions) takes a native fast
+ * path; it must write exactly what the plain recursive form writes, for any value.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { slowStableStringify, stableStringify } from '../../../src/openapi/walk.js';
+
+const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0', '1', '10', '2', '01', '-1', '__proto__', 'toJSON', 'type', '$ref', 'é', '😀', '\u0000'));
+const leaf = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.constant(() => 1),
+  fc.constant(Symbol('s')),
+);
+const value = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.array(fc.tuple(key, tie('value')), { maxLength: 5 }).map((entries) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    return out;
+  }),
+})).value;
+
+describe('stableStringify', () => {
+  it('writes exactly what the plain recursive form writes', () => {
+    fc.assert(fc.property(value, (v) => stableStringify(v) === slowStableStringify(v)), { numRuns: 2000 });
+  });
+
+  it('sorts keys, leaves out undefined members, writes functions and non-finite numbers as null', () => {
+    const text = stableStringify({ b: [undefined, () => 1, NaN], a: { d: 1, c: undefined, toJSON: 'x' }, 10: true, 2: false });
+    expect(text).toBe('{"10":true,"2":false,"a":{"d":1,"toJSON":"x"},"b":[null,null,null]}');
+    expect(stableStringify(new Date(0))).toBe('{}');
+    expect(stableStringify(undefined)).toBe('null');
+    expect(stableStringify(JSON.parse('{"__proto__":{"z":1,"y":2}}'))).toBe('{"__proto__":{"y":2,"z":1}}');
+  });
+});
