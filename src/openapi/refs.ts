@@ -12,17 +12,22 @@ export type RefTarget =
   | { kind: 'external' }
   | { kind: 'missing' };
 
-/** Indexes a document's anchors once, then resolves refs against it. */
+/** Resolves refs against a document; its anchors are indexed once, at the first anchor ref (most documents have none). */
 export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
-  const anchors = new Map<string, JsonSchema>();
-  const visit = (node: JsonSchema) => {
-    for (const k of ['$anchor', '$dynamicAnchor']) {
-      const name = node[k];
-      if (typeof name === 'string' && !anchors.has(name)) anchors.set(name, node);
-    }
+  let index: Map<string, JsonSchema> | undefined;
+  const anchors = (): Map<string, JsonSchema> => {
+    if (index !== undefined) return index;
+    const found = new Map<string, JsonSchema>();
+    const visit = (node: JsonSchema) => {
+      for (const k of ['$anchor', '$dynamicAnchor']) {
+        const name = node[k];
+        if (typeof name === 'string' && !found.has(name)) found.set(name, node);
+      }
+    };
+    visit(root);
+    forEachSubschema(root, visit);
+    return (index = found);
   };
-  visit(root);
-  forEachSubschema(root, visit);
   const baseId = typeof root.$id === 'string' ? root.$id.split('#')[0] : undefined;
 
   return (ref: string) => {
@@ -43,7 +48,7 @@ export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
     } catch {
       // a malformed escape: look the anchor up as written
     }
-    const node = anchors.get(anchor);
+    const node = anchors().get(anchor);
     return node ? { kind: 'local', key: `#${fragment}`, node, suggestedName: fragment } : { kind: 'missing' };
   };
 }

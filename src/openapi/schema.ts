@@ -7,8 +7,8 @@
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { SpecNote } from './notes.js';
 import { createResolver, safeSchemaName, type RefTarget } from './refs.js';
-import { replaceNonSchemas } from './non-schemas.js';
-import { forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
+import { ILL_FORMED, inspectNode, replaceNonSchemas, WATCHED } from './non-schemas.js';
+import { copySubschemas, forEachSubschema, isObject, setOwn, type SchemaNode } from './walk.js';
 
 export type { SpecNote } from './notes.js';
 
@@ -16,6 +16,7 @@ const REF_KEYWORDS = ['$ref', '$recursiveRef', '$dynamicRef'] as const;
 const DROPPED = new Set(['$schema', '$id', '$anchor', '$dynamicAnchor', '$recursiveAnchor', '$defs', 'definitions', '$vocabulary']);
 /** The keywords translateNode changes; a node with none of them (and no tuple `items`) is kept as it is. */
 const TRANSLATED = new Set([...DROPPED, ...REF_KEYWORDS, 'exclusiveMinimum', 'exclusiveMaximum', 'dependencies', 'additionalItems', 'nullable']);
+const DEFS_KEYWORDS = ['$defs', 'definitions'];
 
 /**
  * Normalises one tool schema. Local refs (pointers, anchors, `#`) are materialised as `$defs` entries
@@ -56,22 +57,26 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
   const discover = (node: SchemaNode) => {
     if (!isObject(node)) return;
     visit(node);
-    forEachSubschema(node, visit, ['$defs', 'definitions']);
+    forEachSubschema(node, visit, DEFS_KEYWORDS);
   };
   discover(root);
 
+  const onInvalid = () => note('warning', 'invalid-schema', 'a subschema that is not a JSON Schema (e.g. "properties": {"a": 5}) was replaced by one that accepts any value');
+  const rewriteRef = (ref: string): string | undefined => {
+    const target = lookup(ref);
+    if (target.kind === 'local') return `#/$defs/${names.get(target.key)!}`;
+    note('warning', target.kind === 'external' ? 'external-ref' : 'unresolved-ref',
+      target.kind === 'external'
+        ? `the external $ref "${ref}" was not resolved; that part of the schema accepts any value`
+        : `the $ref "${ref}" points nowhere in the schema; that part accepts any value`);
+    return undefined;
+  };
+  // one look at a node's keys says whether it is well formed and whether it has anything to translate
   const translate = (node: SchemaNode): SchemaNode => {
     if (!isObject(node)) return node;
-    const inner = mapSubschemas(replaceNonSchemas(node, () => note('warning', 'invalid-schema', 'a subschema that is not a JSON Schema (e.g. "properties": {"a": 5}) was replaced by one that accepts any value')), translate, ['$defs', 'definitions']);
-    return translateNode(inner, (ref) => {
-      const target = lookup(ref);
-      if (target.kind === 'local') return `#/$defs/${names.get(target.key)!}`;
-      note('warning', target.kind === 'external' ? 'external-ref' : 'unresolved-ref',
-        target.kind === 'external'
-          ? `the external $ref "${ref}" was not resolved; that part of the schema accepts any value`
-          : `the $ref "${ref}" points nowhere in the schema; that part accepts any value`);
-      return undefined;
-    });
+    const flags = inspectNode(node, TRANSLATED);
+    const inner = copySubschemas(flags & ILL_FORMED ? replaceNonSchemas(node, onInvalid) : node, translate, DEFS_KEYWORDS);
+    return flags & WATCHED || Array.isArray(inner.items) ? translateNode(inner, rewriteRef) : inner;
   };
 
   const out = translate(root) as JsonSchema;

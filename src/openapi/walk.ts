@@ -39,27 +39,13 @@ export interface Position {
   key?: string | number;
 }
 
-type Kind = 'single' | 'map' | 'array';
+export type Kind = 'single' | 'map' | 'array';
 const KIND = new Map<string, Kind>([
   ...SINGLE_KEYWORDS.map((k) => [k, 'single'] as const),
   ...MAP_KEYWORDS.map((k) => [k, 'map'] as const),
   ...ARRAY_KEYWORDS.map((k) => [k, 'array'] as const),
   ['dependencies', 'map'],
 ]);
-
-/** Calls `fn` on each subschema held by `value` under `keyword` (none when the shape does not fit). */
-function eachChild(keyword: string, value: unknown, fn: (sub: SchemaNode, pos: Position) => void): void {
-  const kind = KIND.get(keyword);
-  if (kind === undefined) return;
-  if (kind === 'single' && isSchema(value)) {
-    fn(value, { keyword });
-  } else if ((kind === 'single' || kind === 'array') && Array.isArray(value)) {
-    // `kind === 'single'`: the draft-07 tuple form of `items`
-    for (let i = 0; i < value.length; i++) if (isSchema(value[i])) fn(value[i], { keyword, key: i });
-  } else if (kind === 'map' && isObject(value)) {
-    for (const k of Object.keys(value)) if (isSchema(value[k])) fn(value[k], { keyword, key: k });
-  }
-}
 
 /**
  * Returns a shallow copy of `schema` whose subschemas are replaced by `fn(sub, position)`.
@@ -93,6 +79,41 @@ export function mapSubschemas(
 }
 
 /**
+ * mapSubschemas for an `fn` that needs no position: the same copy, without allocating a position per
+ * subschema. `skip` as in mapSubschemas.
+ */
+export function copySubschemas(schema: JsonSchema, fn: (sub: SchemaNode) => SchemaNode, skip: readonly string[] = []): JsonSchema {
+  const out: JsonSchema = {};
+  for (const keyword of Object.keys(schema)) {
+    const value = schema[keyword];
+    const kind = KIND.get(keyword);
+    if (kind === undefined || (skip.length > 0 && skip.includes(keyword))) {
+      setOwn(out, keyword, value);
+    } else if (kind === 'single' && isSchema(value)) {
+      setOwn(out, keyword, fn(value));
+    } else if (kind !== 'map' && Array.isArray(value)) {
+      // `kind === 'single'`: the draft-07 tuple form of `items`
+      setOwn(out, keyword, value.map((v) => (isSchema(v) ? fn(v) : v)));
+    } else if (kind === 'map' && isObject(value)) {
+      const map: JsonSchema = {};
+      for (const k of Object.keys(value)) {
+        const v = value[k];
+        setOwn(map, k, isSchema(v) ? fn(v) : v);
+      }
+      setOwn(out, keyword, map);
+    } else {
+      setOwn(out, keyword, value);
+    }
+  }
+  return out;
+}
+
+/** Which kind of subschema holder `keyword` is: one schema, a map of schemas, an array of schemas, or none. */
+export function subschemaKind(keyword: string): Kind | undefined {
+  return KIND.get(keyword);
+}
+
+/**
  * In place: replaces each subschema of `schema` by `fn(sub, keyword, key)` when that returns another value.
  * Only for schemas the caller owns (a private copy, e.g. from normalizeSchema): nothing is copied, and no
  * object is allocated per node. Visits exactly the subschemas mapSubschemas visits, in the same order.
@@ -123,16 +144,30 @@ export function updateSubschemas(schema: JsonSchema, fn: (sub: SchemaNode, keywo
   }
 }
 
-/** Calls `fn` on every subschema (not the root), depth first, without copying anything. */
-export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema, pos: Position) => void, skip: readonly string[] = []): void {
-  const visit = (sub: SchemaNode, pos: Position) => {
-    if (isObject(sub)) {
-      fn(sub, pos);
-      forEachSubschema(sub, fn, skip);
-    }
-  };
+/**
+ * Calls `fn` on every subschema (not the root), depth first, parents before children, without copying
+ * anything or allocating per node. `skip` lists keywords not to descend into, at any depth.
+ */
+export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema) => void, skip: readonly string[] = []): void {
   for (const keyword of Object.keys(schema)) {
-    if (skip.length === 0 || !skip.includes(keyword)) eachChild(keyword, schema[keyword], visit);
+    const kind = KIND.get(keyword);
+    if (kind === undefined || (skip.length > 0 && skip.includes(keyword))) continue;
+    const value = schema[keyword];
+    if (kind === 'single' && isObject(value)) {
+      fn(value);
+      forEachSubschema(value, fn, skip);
+    } else if (kind !== 'map' && Array.isArray(value)) {
+      // `kind === 'single'`: the draft-07 tuple form of `items`
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (isObject(v)) { fn(v); forEachSubschema(v, fn, skip); }
+      }
+    } else if (kind === 'map' && isObject(value)) {
+      for (const k of Object.keys(value)) {
+        const v = value[k];
+        if (isObject(v)) { fn(v); forEachSubschema(v, fn, skip); }
+      }
+    }
   }
 }
 
