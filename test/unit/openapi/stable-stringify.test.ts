@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sameJson } from '../../../src/openapi/json-equal.js';
 import { slowStableStringify, stableStringify } from '../../../src/openapi/walk.js';
 
 const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0', '1', '10', '2', '01', '-1', '__proto__', 'toJSON', 'type', '$ref', 'é', '😀', '\u0000'));
@@ -26,6 +27,43 @@ const value = fc.letrec((tie) => ({
     return out;
   }),
 })).value;
+
+/** A copy of `v` with every object's keys in reverse order and one undefined member more or less. */
+function reordered(v: unknown, drop: boolean): unknown {
+  if (Array.isArray(v)) return v.map((x) => reordered(x, drop));
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).reverse()) {
+    const x = (v as Record<string, unknown>)[k];
+    if (drop && x === undefined) continue;
+    Object.defineProperty(out, k, { value: reordered(x, drop), enumerable: true, writable: true, configurable: true });
+  }
+  if (!drop) out.extraUndefined = undefined;
+  return out;
+}
+
+describe('sameJson', () => {
+  it('is true exactly when the canonical texts are equal', () => {
+    fc.assert(fc.property(value, value, fc.boolean(), (a, b, drop) => {
+      const c = reordered(a, drop);
+      return sameJson(a, b) === (stableStringify(a) === stableStringify(b))
+        && sameJson(a, c) === (stableStringify(a) === stableStringify(c))
+        && sameJson(a, c);
+    }), { numRuns: 2000 });
+  });
+
+  it('tells apart values whose texts differ, and equates those whose texts match', () => {
+    expect(sameJson({ a: [1, { b: 'x' }] }, { a: [1, { b: 'y' }] })).toBe(false);
+    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, u: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, u: undefined }, { a: 1, u: 2 })).toBe(false);
+    expect(sameJson({ a: 1, u: 2 }, { a: 1, u: undefined })).toBe(false);
+    expect(sameJson({ a: 1, u: undefined }, { u: 2, a: 1 })).toBe(false);
+    expect(sameJson([NaN, () => 1], [null, Infinity])).toBe(true);
+    expect(sameJson('1', 1)).toBe(false);
+    expect(sameJson({}, [])).toBe(false);
+  });
+});
 
 describe('stableStringify', () => {
   it('writes exactly what the plain recursive form writes', () => {
