@@ -6,7 +6,7 @@
  */
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { SpecNote } from './notes.js';
-import { createResolver, safeSchemaName, type RefTarget } from './refs.js';
+import { compareNames, createResolver, safeSchemaName, type RefTarget } from './refs.js';
 import { ILL_FORMED, inspectNode, replaceNonSchemas, WATCHED } from './non-schemas.js';
 import { copySubschemas, forEachSubschema, isObject, setOwn, type SchemaNode } from './walk.js';
 
@@ -82,7 +82,7 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
   const out = translate(root) as JsonSchema;
   if (targets.length > 0) {
     const defs: JsonSchema = {};
-    const sorted = [...targets].sort((a, b) => names.get(a.key)!.localeCompare(names.get(b.key)!, 'en'));
+    const sorted = [...targets].sort((a, b) => compareNames(names.get(a.key)!, names.get(b.key)!));
     for (const t of sorted) defs[names.get(t.key)!] = translate(t.node);
     out.$defs = defs;
   }
