@@ -7,7 +7,7 @@
 import type { JsonSchema } from '../mcp/catalog.js';
 import { safeSchemaName } from './refs.js';
 import { sameJson } from './json-equal.js';
-import { forEachSubschema, isObject, transformSchema, updateSubschemas, type SchemaNode } from './walk.js';
+import { forEachSubschema, isObject, sortStrings, transformSchema, updateSubschemas, type SchemaNode } from './walk.js';
 
 const LOCAL = '#/$defs/';
 export const COMPONENT_PREFIX = '#/components/schemas/';
@@ -46,13 +46,13 @@ export function closures(defs: JsonSchema): Map<string, string[]> {
     return out;
   };
   const out = new Map<string, string[]>();
-  for (const name of Object.keys(defs).sort()) {
+  for (const name of sortStrings(Object.keys(defs))) {
     const seen = new Set<string>([name]);
     const queue = [name];
     while (queue.length > 0) {
       for (const r of refsOf(queue.pop()!)) if (!seen.has(r)) { seen.add(r); queue.push(r); }
     }
-    out.set(name, [...seen].sort().filter((n) => defs[n] !== undefined && n !== '__proto__'));
+    out.set(name, sortStrings([...seen]).filter((n) => defs[n] !== undefined && n !== '__proto__'));
   }
   return out;
 }

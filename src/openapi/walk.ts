@@ -202,8 +202,7 @@ function sortedCopy(value: unknown): unknown {
     }
     return out;
   }
-  const keys = Object.keys(value);
-  if (keys.length > 1) keys.sort();
+  const keys = sortStrings(Object.keys(value));
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = (value as Record<string, unknown>)[k];
@@ -215,6 +214,22 @@ function sortedCopy(value: unknown): unknown {
     out[k] = item;
   }
   return out;
+}
+
+/**
+ * `strings.sort()` (code unit order), in place. Short lists, such as a schema node's keys, are sorted by
+ * insertion: Array.prototype.sort costs ~0.5 µs and allocates ~0.5-0.9 KB per call, which over a whole
+ * catalog added up to 15 MB of garbage and ~15 ms.
+ */
+export function sortStrings(strings: string[]): string[] {
+  if (strings.length > 16) return strings.sort();
+  for (let i = 1; i < strings.length; i++) {
+    const s = strings[i]!;
+    let j = i - 1;
+    for (; j >= 0 && strings[j]! > s; j--) strings[j + 1] = strings[j]!;
+    strings[j + 1] = s;
+  }
+  return strings;
 }
 
 /** stableStringify written out in full: the reference for the rare values sortedCopy cannot hold. */

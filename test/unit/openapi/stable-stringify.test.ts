@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sameJson } from '../../../src/openapi/json-equal.js';
-import { slowStableStringify, stableStringify } from '../../../src/openapi/walk.js';
+import { slowStableStringify, sortStrings, stableStringify } from '../../../src/openapi/walk.js';
 
 const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0', '1', '10', '2', '01', '-1', '__proto__', 'toJSON', 'type', '$ref', 'é', '😀', '\u0000'));
 const leaf = fc.oneof(
@@ -76,5 +76,15 @@ describe('stableStringify', () => {
     expect(stableStringify(new Date(0))).toBe('{}');
     expect(stableStringify(undefined)).toBe('null');
     expect(stableStringify(JSON.parse('{"__proto__":{"z":1,"y":2}}'))).toBe('{"__proto__":{"y":2,"z":1}}');
+  });
+});
+
+describe('sortStrings', () => {
+  it('sorts in place exactly as Array.prototype.sort does, short lists or long', () => {
+    const strings = fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('a', 'A', 'é', '😀', '\uD800', '10', '9')), { maxLength: 40 });
+    fc.assert(fc.property(strings, (list) => {
+      const mine = [...list];
+      return sortStrings(mine) === mine && JSON.stringify(mine) === JSON.stringify([...list].sort());
+    }), { numRuns: 2000 });
   });
 });
