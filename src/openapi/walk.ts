@@ -190,28 +190,54 @@ const UNSORTABLE = Symbol('unsortable');
  * `value` with every object's keys in sorted order, undefined members left out and functions or symbols as
  * null, as slowStableStringify writes them; UNSORTABLE when an object has a key whose place JSON.stringify
  * would not keep (integer-like keys come first in any object) or that a plain object cannot hold (`__proto__`).
+ * Only what must change is copied: a plain object whose keys are already sorted, or an array, whose members
+ * need no change either, is returned as it is (JSON.stringify writes it the same way).
  */
 function sortedCopy(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' ? null : value;
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
+    // an own or inherited toJSON would change what JSON.stringify writes: such an array is always copied
+    let out: unknown[] | undefined = (value as { toJSON?: unknown }).toJSON === undefined ? undefined : [];
     for (let i = 0; i < value.length; i++) {
-      const item = sortedCopy(value[i]);
+      const v: unknown = value[i];
+      const item = sortedCopy(v);
       if (item === UNSORTABLE) return UNSORTABLE;
-      out[i] = item;
+      if (out === undefined && item !== v) out = value.slice(0, i);
+      if (out !== undefined) out[i] = item;
     }
-    return out;
+    return out ?? value;
   }
-  const keys = sortStrings(Object.keys(value));
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
+  const keys = Object.keys(value);
+  let same = isPlain(value);
+  for (let i = 1; same && i < keys.length; i++) same = keys[i - 1]! < keys[i]!;
+  if (!same) sortStrings(keys);
+  let out: Record<string, unknown> | undefined = same ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined) continue;
     const first = k.charCodeAt(0);
     if ((first >= 48 && first <= 57) || k === '__proto__') return UNSORTABLE;
     const item = sortedCopy(v);
     if (item === UNSORTABLE) return UNSORTABLE;
-    out[k] = item;
+    if (out === undefined && item !== v) out = copyMembers(value as Record<string, unknown>, keys, i);
+    if (out !== undefined) out[k] = item;
+  }
+  return out ?? value;
+}
+
+/** A plain object (or one without prototype): JSON.stringify writes just its own members. */
+function isPlain(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A new object with the defined members of `keys[0..end)` (which need no change). */
+function copyMembers(value: Record<string, unknown>, keys: string[], end: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < end; i++) {
+    const v = value[keys[i]!];
+    if (v !== undefined) out[keys[i]!] = v;
   }
   return out;
 }

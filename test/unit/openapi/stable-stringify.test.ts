@@ -74,6 +74,13 @@ describe('stableStringify', () => {
     const text = stableStringify({ b: [undefined, () => 1, NaN], a: { d: 1, c: undefined, toJSON: 'x' }, 10: true, 2: false });
     expect(text).toBe('{"10":true,"2":false,"a":{"d":1,"toJSON":"x"},"b":[null,null,null]}');
     expect(stableStringify(new Date(0))).toBe('{}');
+    expect(stableStringify({ a: new Date(0), b: [1, 'x'] })).toBe('{"a":{},"b":[1,"x"]}');
+    class Thing { a = 1; toJSON() { return 'nope'; } }
+    expect(stableStringify([new Thing()])).toBe('[{"a":1}]');
+    const listWithToJSON = Object.assign([1, 2], { toJSON: () => 'nope' });
+    expect(stableStringify({ l: listWithToJSON })).toBe('{"l":[1,2]}');
+    expect(stableStringify({ a: 1, b: () => 1, c: 'x' })).toBe('{"a":1,"b":null,"c":"x"}');
+    expect(stableStringify({ a: 1, b: { c: 2, toJSON: 'kept' } })).toBe('{"a":1,"b":{"c":2,"toJSON":"kept"}}');
     expect(stableStringify(undefined)).toBe('null');
     expect(stableStringify(JSON.parse('{"__proto__":{"z":1,"y":2}}'))).toBe('{"__proto__":{"y":2,"z":1}}');
   });
