@@ -54,6 +54,8 @@ export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
 }
 
 function decodeSegment(segment: string): string {
+  // nothing to decode (the usual `$defs` name): returned as it is, no regex or exception handler needed
+  if (!segment.includes('%') && !segment.includes('~')) return segment;
   let s = segment;
   try {
     s = decodeURIComponent(s);
@@ -75,8 +77,12 @@ export function resolvePointer(root: JsonSchema, pointer: string): SchemaNode | 
   return isObject(node) || typeof node === 'boolean' ? node : undefined;
 }
 
+/** A name safeSchemaName keeps as it is: allowed characters only, no `_` at either end, at most 100 long. */
+const SAFE_NAME = /^(?:[A-Za-z0-9.-]|[A-Za-z0-9.-][A-Za-z0-9._-]{0,98}[A-Za-z0-9.-])$/;
+
 /** A name that is safe as a `components.schemas` key (`^[a-zA-Z0-9._-]+$`). */
 export function safeSchemaName(name: string): string {
+  if (SAFE_NAME.test(name)) return name;
   const s = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
   return s === '' ? 'Schema' : s.slice(0, 100);
 }

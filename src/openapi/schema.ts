@@ -141,6 +141,7 @@ export function appendSentence(text: unknown, sentence: string): string {
 }
 
 function dedupeNotes(notes: SpecNote[]): SpecNote[] {
+  if (notes.length < 2) return notes;
   const seen = new Set<string>();
   return notes.filter((n) => {
     const key = `${n.code}\0${n.message}`;
