@@ -59,7 +59,6 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
     visit(node);
     forEachSubschema(node, visit, DEFS_KEYWORDS);
   };
-  discover(root);
 
   const onInvalid = () => note('warning', 'invalid-schema', 'a subschema that is not a JSON Schema (e.g. "properties": {"a": 5}) was replaced by one that accepts any value');
   const rewriteRef = (ref: string): string | undefined => {
@@ -71,10 +70,15 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
         : `the $ref "${ref}" points nowhere in the schema; that part accepts any value`);
     return undefined;
   };
-  // one look at a node's keys says whether it is well formed and whether it has anything to translate
+  // One look at a node's keys says whether it is well formed and whether it has anything to translate.
+  // Refs are looked up as the walk reaches each node, parents first: the order a separate discovery walk
+  // (visit, then forEachSubschema) would take, so definitions get the same names. A node that is not well
+  // formed is discovered whole first, as written: that walk also enters what replaceNonSchemas drops.
   const translate = (node: SchemaNode): SchemaNode => {
     if (!isObject(node)) return node;
     const flags = inspectNode(node, TRANSLATED);
+    if (flags & ILL_FORMED) discover(node);
+    else if (flags & WATCHED) visit(node);
     const inner = copySubschemas(flags & ILL_FORMED ? replaceNonSchemas(node, onInvalid) : node, translate, DEFS_KEYWORDS);
     return flags & WATCHED || Array.isArray(inner.items) ? translateNode(inner, rewriteRef) : inner;
   };
