@@ -50,7 +50,8 @@ export function closures(defs: JsonSchema): Map<string, string[]> {
     const seen = new Set<string>([name]);
     const queue = [name];
     while (queue.length > 0) {
-      for (const r of refsOf(queue.pop()!)) if (!seen.has(r)) { seen.add(r); queue.push(r); }
+      const refs = refsOf(queue.pop()!);
+      for (let i = 0; i < refs.length; i++) if (!seen.has(refs[i]!)) { seen.add(refs[i]!); queue.push(refs[i]!); }
     }
     out.set(name, sortStrings([...seen]).filter((n) => defs[n] !== undefined && n !== '__proto__'));
   }

@@ -35,7 +35,8 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): bo
     for (const k of aDefined) if (!sameJson(a[k], b[k])) return false;
     return true;
   }
-  for (const k of aKeys) {
+  for (let w = 0; w < aKeys.length; w++) {
+    const k = aKeys[w]!;
     const av = a[k];
     const bv = b[k];
     if (av === undefined || bv === undefined) {

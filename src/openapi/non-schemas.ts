@@ -38,7 +38,9 @@ export const WATCHED = 2;
  */
 export function inspectNode(node: JsonSchema, watch: ReadonlySet<string>): number {
   let flags = 0;
-  for (const k of Object.keys(node)) {
+  const keys = Object.keys(node);
+  for (let w = 0; w < keys.length; w++) {
+    const k = keys[w]!;
     if (watch.has(k)) flags |= WATCHED;
     const kind = subschemaKind(k);
     if (kind === undefined) continue;
@@ -48,8 +50,9 @@ export function inspectNode(node: JsonSchema, watch: ReadonlySet<string>): numbe
       if (!ok(v) && !(k === 'items' && Array.isArray(v) && v.every(ok))) return ILL_FORMED | WATCHED;
     } else if (kind === 'map') {
       if (!isObject(v)) return ILL_FORMED | WATCHED;
-      for (const name of Object.keys(v)) {
-        const s = v[name];
+      const names = Object.keys(v);
+      for (let m = 0; m < names.length; m++) {
+        const s = v[names[m]!];
         if (!ok(s) && !(k === 'dependencies' && Array.isArray(s))) return ILL_FORMED | WATCHED;
       }
     } else if (!Array.isArray(v) || !v.every(ok)) {

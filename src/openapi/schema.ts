@@ -52,7 +52,10 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
     return target;
   };
   const visit = (node: JsonSchema) => {
-    for (const k of REF_KEYWORDS) if (typeof node[k] === 'string') lookup(node[k] as string);
+    for (let r = 0; r < REF_KEYWORDS.length; r++) {
+      const ref = node[REF_KEYWORDS[r]!];
+      if (typeof ref === 'string') lookup(ref);
+    }
   };
   const discover = (node: SchemaNode) => {
     if (!isObject(node)) return;
@@ -102,7 +105,10 @@ function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | u
   const tupleItems = Array.isArray(node.items);
   if (!tupleItems && !Object.keys(node).some((k) => TRANSLATED.has(k))) return node;
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
+  const keys = Object.keys(node);
+  for (let w = 0; w < keys.length; w++) {
+    const key = keys[w]!;
+    const value = node[key];
     if (DROPPED.has(key)) continue;
     if ((REF_KEYWORDS as readonly string[]).includes(key) && typeof value === 'string') {
       const ref = rewriteRef(value);

@@ -57,7 +57,9 @@ export function mapSubschemas(
   skip: readonly string[] = [],
 ): JsonSchema {
   const out: JsonSchema = {};
-  for (const keyword of Object.keys(schema)) {
+  const keywords = Object.keys(schema);
+  for (let w = 0; w < keywords.length; w++) {
+    const keyword = keywords[w]!;
     const value = schema[keyword];
     const kind = KIND.get(keyword);
     if (kind === undefined || skip.includes(keyword)) {
@@ -84,7 +86,9 @@ export function mapSubschemas(
  */
 export function copySubschemas(schema: JsonSchema, fn: (sub: SchemaNode) => SchemaNode, skip: readonly string[] = []): JsonSchema {
   const out: JsonSchema = {};
-  for (const keyword of Object.keys(schema)) {
+  const keywords = Object.keys(schema);
+  for (let w = 0; w < keywords.length; w++) {
+    const keyword = keywords[w]!;
     const value = schema[keyword];
     const kind = KIND.get(keyword);
     if (kind === undefined || (skip.length > 0 && skip.includes(keyword))) {
@@ -96,7 +100,9 @@ export function copySubschemas(schema: JsonSchema, fn: (sub: SchemaNode) => Sche
       setOwn(out, keyword, value.map((v) => (isSchema(v) ? fn(v) : v)));
     } else if (kind === 'map' && isObject(value)) {
       const map: JsonSchema = {};
-      for (const k of Object.keys(value)) {
+      const names = Object.keys(value);
+      for (let m = 0; m < names.length; m++) {
+        const k = names[m]!;
         const v = value[k];
         setOwn(map, k, isSchema(v) ? fn(v) : v);
       }
@@ -119,7 +125,9 @@ export function subschemaKind(keyword: string): Kind | undefined {
  * object is allocated per node. Visits exactly the subschemas mapSubschemas visits, in the same order.
  */
 export function updateSubschemas(schema: JsonSchema, fn: (sub: SchemaNode, keyword: string, key: string | number | undefined) => SchemaNode): void {
-  for (const keyword of Object.keys(schema)) {
+  const keywords = Object.keys(schema);
+  for (let w = 0; w < keywords.length; w++) {
+    const keyword = keywords[w]!;
     const kind = KIND.get(keyword);
     if (kind === undefined) continue;
     const value = schema[keyword];
@@ -134,7 +142,9 @@ export function updateSubschemas(schema: JsonSchema, fn: (sub: SchemaNode, keywo
         if (next !== v) value[i] = next;
       }
     } else if (kind === 'map' && isObject(value)) {
-      for (const k of Object.keys(value)) {
+      const names = Object.keys(value);
+      for (let m = 0; m < names.length; m++) {
+        const k = names[m]!;
         const v = value[k];
         if (!isSchema(v)) continue;
         const next = fn(v, keyword, k);
@@ -149,7 +159,9 @@ export function updateSubschemas(schema: JsonSchema, fn: (sub: SchemaNode, keywo
  * anything or allocating per node. `skip` lists keywords not to descend into, at any depth.
  */
 export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema) => void, skip: readonly string[] = []): void {
-  for (const keyword of Object.keys(schema)) {
+  const keywords = Object.keys(schema);
+  for (let w = 0; w < keywords.length; w++) {
+    const keyword = keywords[w]!;
     const kind = KIND.get(keyword);
     if (kind === undefined || (skip.length > 0 && skip.includes(keyword))) continue;
     const value = schema[keyword];
@@ -163,7 +175,9 @@ export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchema) => vo
         if (isObject(v)) { fn(v); forEachSubschema(v, fn, skip); }
       }
     } else if (kind === 'map' && isObject(value)) {
-      for (const k of Object.keys(value)) {
+      const names = Object.keys(value);
+      for (let m = 0; m < names.length; m++) {
+        const k = names[m]!;
         const v = value[k];
         if (isObject(v)) { fn(v); forEachSubschema(v, fn, skip); }
       }
