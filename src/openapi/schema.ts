@@ -79,10 +79,13 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
   // formed is discovered whole first, as written: that walk also enters what replaceNonSchemas drops.
   const translate = (node: SchemaNode): SchemaNode => {
     if (!isObject(node)) return node;
-    const flags = inspectNode(node, TRANSLATED);
+    const keys = Object.keys(node);
+    const flags = inspectNode(node, TRANSLATED, keys);
     if (flags & ILL_FORMED) discover(node);
     else if (flags & WATCHED) visit(node);
-    const inner = copySubschemas(flags & ILL_FORMED ? replaceNonSchemas(node, onInvalid) : node, translate, DEFS_KEYWORDS);
+    const inner = flags & ILL_FORMED
+      ? copySubschemas(replaceNonSchemas(node, onInvalid), translate, DEFS_KEYWORDS)
+      : copySubschemas(node, translate, DEFS_KEYWORDS, keys);
     return flags & WATCHED || Array.isArray(inner.items) ? translateNode(inner, rewriteRef) : inner;
   };
 

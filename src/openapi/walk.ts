@@ -82,11 +82,10 @@ export function mapSubschemas(
 
 /**
  * mapSubschemas for an `fn` that needs no position: the same copy, without allocating a position per
- * subschema. `skip` as in mapSubschemas.
+ * subschema. `skip` as in mapSubschemas; `keywords`: `Object.keys(schema)` when the caller has it already.
  */
-export function copySubschemas(schema: JsonSchema, fn: (sub: SchemaNode) => SchemaNode, skip: readonly string[] = []): JsonSchema {
+export function copySubschemas(schema: JsonSchema, fn: (sub: SchemaNode) => SchemaNode, skip: readonly string[] = [], keywords = Object.keys(schema)): JsonSchema {
   const out: JsonSchema = {};
-  const keywords = Object.keys(schema);
   for (let w = 0; w < keywords.length; w++) {
     const keyword = keywords[w]!;
     const value = schema[keyword];
