@@ -10,7 +10,7 @@ import { toolTitle } from '../mcp/catalog.js';
 import { ERROR_SCHEMA, TOOL_RESULT_SCHEMA, errorSchema, operationResponses, toolResultResponse, toolResultSchema } from './components.js';
 import { limitSchemaDescriptions } from './describe.js';
 import { downgradeSpec } from './downgrade.js';
-import { applyGptSchemaRules } from './gpt-rules.js';
+import { applyGptSchemaRulesInPlace } from './gpt-rules.js';
 import { hoistDefinitions, type HoistUnit } from './hoist.js';
 import { specTitle, specVersion } from './info.js';
 import { mergeBase } from './merge-base.js';
@@ -115,9 +115,12 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
       units.push({ schema: prepared.schema });
     }
   }
-  const hoisted = hoistDefinitions(units, [ERROR_SCHEMA, TOOL_RESULT_SCHEMA]);
+  // every schema node below is private (made by normalizeSchema): hoisting and the GPT rules change it in
+  // place (both are idempotent, so a node unrolled recursion put in two places is still right)
+  const hoisted = hoistDefinitions(units, [ERROR_SCHEMA, TOOL_RESULT_SCHEMA], true);
   const finish = (schema: SchemaNode, tool: string | undefined, where: string): SchemaObject => {
-    let out = applyGptSchemaRules(schema);
+    let out = applyGptSchemaRulesInPlace(schema);
+    // on a copy: unrolled recursion may hold one node in two places, and each place is reported
     if (gpt) out = limitSchemaDescriptions(out, PROPERTY_DESCRIPTION_LIMIT, (s) => report(tool, `the description of ${s.path} in ${where}`, s.from, s.to, PROPERTY_DESCRIPTION_LIMIT));
     return out as SchemaObject;
   };

@@ -3,7 +3,7 @@
  * and `ToolResult` (200 for tools without an outputSchema), and the responses that reference them.
  * @see DESIGN.md "Responses"
  */
-import type { HeaderObject, ResponseObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
+import type { ResponseObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
 
 export const ERROR_SCHEMA = 'Error';
 export const TOOL_RESULT_SCHEMA = 'ToolResult';
@@ -76,40 +76,39 @@ export function toolResultSchema(): SchemaObject {
   };
 }
 
-const ERROR_RESPONSES: [string, string][] = [
-  ['400', 'The arguments do not match the input schema, or the body is not valid JSON.'],
-  ['401', 'Missing or wrong credentials.'],
-  ['404', 'No such tool.'],
-  ['413', 'The request body is too large.'],
-  ['415', 'The request body is not JSON (send Content-Type: application/json).'],
-  ['422', 'The tool ran and reported an error.'],
-  ['429', 'Too many requests; retry after the Retry-After header.'],
-  ['502', 'The MCP server is down or crashed.'],
-  ['503', 'The adapter is overloaded or the MCP server is reconnecting; retry after the Retry-After header.'],
-  ['504', 'The MCP server did not answer in time.'],
-];
+const ERROR_REF = `#/components/schemas/${ERROR_SCHEMA}`;
 
-/** Statuses the adapter answers with a `Retry-After` header (seconds). */
-const RETRY_AFTER_STATUSES = new Set(['429', '503']);
-
-function retryAfterHeader(): HeaderObject {
-  return { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } };
-}
-
-function jsonResponse(description: string, schemaRef: string, headers?: Record<string, HeaderObject>): ResponseObject {
-  return { description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaRef}` } } } };
-}
-
-/** The responses of one operation; 401 only when the spec declares authentication. */
+/**
+ * The responses of one operation; 401 only when the spec declares authentication; 429 and 503 with a
+ * `Retry-After` header (seconds). One object literal: V8 copies its template in one step, about twice
+ * as fast as assembling the ~45 objects every operation carries key by key.
+ */
 export function operationResponses(success: ResponseObject, authenticated: boolean): ResponsesObject {
-  const out: ResponsesObject = { '200': success };
-  for (const [status, description] of ERROR_RESPONSES) {
-    if (status === '401' && !authenticated) continue;
-    out[status] = jsonResponse(description, ERROR_SCHEMA, RETRY_AFTER_STATUSES.has(status) ? { 'Retry-After': retryAfterHeader() } : undefined);
-  }
+  const out: ResponsesObject = {
+    '200': success,
+    '400': { description: 'The arguments do not match the input schema, or the body is not valid JSON.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '401': { description: 'Missing or wrong credentials.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '404': { description: 'No such tool.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '413': { description: 'The request body is too large.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '415': { description: 'The request body is not JSON (send Content-Type: application/json).', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '422': { description: 'The tool ran and reported an error.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '429': {
+      description: 'Too many requests; retry after the Retry-After header.',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } } },
+      content: { 'application/json': { schema: { $ref: ERROR_REF } } },
+    },
+    '502': { description: 'The MCP server is down or crashed.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+    '503': {
+      description: 'The adapter is overloaded or the MCP server is reconnecting; retry after the Retry-After header.',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } } },
+      content: { 'application/json': { schema: { $ref: ERROR_REF } } },
+    },
+    '504': { description: 'The MCP server did not answer in time.', content: { 'application/json': { schema: { $ref: ERROR_REF } } } },
+  };
+  if (!authenticated) delete out['401'];
   return out;
 }
 
 export function toolResultResponse(): ResponseObject {
-  return jsonResponse('The tool result.', TOOL_RESULT_SCHEMA);
+  return { description: 'The tool result.', content: { 'application/json': { schema: { $ref: `#/components/schemas/${TOOL_RESULT_SCHEMA}` } } } };
 }

@@ -6,7 +6,8 @@
  */
 import type { JsonSchema } from '../mcp/catalog.js';
 import { safeSchemaName } from './refs.js';
-import { forEachSubschema, isObject, stableStringify, transformSchema, type SchemaNode } from './walk.js';
+import { sameJson } from './json-equal.js';
+import { forEachSubschema, isObject, sortStrings, transformSchema, updateSubschemas, type SchemaNode } from './walk.js';
 
 const LOCAL = '#/$defs/';
 export const COMPONENT_PREFIX = '#/components/schemas/';
@@ -33,60 +34,69 @@ function localRefs(node: SchemaNode): string[] {
 }
 
 /**
- * The identity of each definition of one `$defs`: its name, its content and the closure of what it refers
- * to, as the canonical text `{"closure":{…sorted names: content…},"name":…}`. Each definition's refs and
- * canonical text are computed once per `$defs`, however many closures it belongs to.
+ * The closure of each definition of one `$defs`: the sorted names of itself and of every definition it
+ * reaches through refs, leaving out names with no definition (and `__proto__`, which never had one:
+ * assigning it set a prototype). Each definition's refs are found once, however many closures hold it.
  */
-export function closureKeys(defs: JsonSchema): Map<string, string> {
+export function closures(defs: JsonSchema): Map<string, string[]> {
   const refs = new Map<string, string[]>();
-  const texts = new Map<string, string>();
   const refsOf = (name: string) => {
     let out = refs.get(name);
     if (out === undefined) refs.set(name, (out = localRefs(defs[name] as SchemaNode)));
     return out;
   };
-  const textOf = (name: string) => {
-    let out = texts.get(name);
-    if (out === undefined) texts.set(name, (out = stableStringify(defs[name])));
-    return out;
-  };
-  const keys = new Map<string, string>();
-  for (const name of Object.keys(defs).sort()) {
+  const out = new Map<string, string[]>();
+  for (const name of sortStrings(Object.keys(defs))) {
     const seen = new Set<string>([name]);
     const queue = [name];
     while (queue.length > 0) {
-      for (const r of refsOf(queue.pop()!)) if (!seen.has(r)) { seen.add(r); queue.push(r); }
+      const refs = refsOf(queue.pop()!);
+      for (let i = 0; i < refs.length; i++) if (!seen.has(refs[i]!)) { seen.add(refs[i]!); queue.push(refs[i]!); }
     }
-    let closure = '';
-    for (const n of [...seen].sort()) {
-      // a missing definition has no entry; `__proto__` never had one either (assigning it set a prototype)
-      if (defs[n] === undefined || n === '__proto__') continue;
-      closure += `${closure === '' ? '' : ','}${JSON.stringify(n)}:${textOf(n)}`;
-    }
-    keys.set(name, `{"closure":{${closure}},"name":${JSON.stringify(name)}}`);
+    out.set(name, sortStrings([...seen]).filter((n) => defs[n] !== undefined && n !== '__proto__'));
   }
-  return keys;
+  return out;
+}
+
+/** A definition already given a component name, with what decides whether another one is the same. */
+interface Shared {
+  defs: JsonSchema;
+  closure: string[];
+  target: string;
+}
+
+/** Same name (the caller's lookup), same closure names, and each of them the same JSON in both `$defs`. */
+function sameDefinition(shared: Shared, defs: JsonSchema, closure: string[]): boolean {
+  if (shared.closure.length !== closure.length) return false;
+  for (let i = 0; i < closure.length; i++) if (shared.closure[i] !== closure[i]) return false;
+  for (const n of closure) if (!sameJson(shared.defs[n], defs[n])) return false;
+  return true;
 }
 
 /**
  * Hoists the `$defs` of every unit. `reserved` names (e.g. `Error`, `ToolResult`) are never given to a
  * definition. Units are processed in order, so the same input always yields the same names.
+ * `inPlace`: the unit schemas are private copies the caller gives away (e.g. fresh from normalizeSchema);
+ * their nodes are rewritten where they are instead of being copied.
  */
-export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> = []): HoistResult {
+export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> = [], inPlace = false): HoistResult {
   const taken = new Set<string>(reserved);
-  const byKey = new Map<string, string>();
+  // definition name → the distinct definitions of that name so far (usually one), compared as JSON
+  const byName = new Map<string, Shared[]>();
   const components: Record<string, JsonSchema> = {};
   const plans = units.map((unit) => {
     const defs = isObject(unit.schema.$defs) ? unit.schema.$defs : {};
     const assigned = new Map<string, string>();
-    for (const [name, key] of closureKeys(defs)) {
-      let target = byKey.get(key);
+    for (const [name, closure] of closures(defs)) {
+      let known = byName.get(name);
+      if (known === undefined) byName.set(name, (known = []));
+      let target = known.find((shared) => sameDefinition(shared, defs, closure))?.target;
       if (target === undefined) {
         const base = safeSchemaName(name);
         target = base;
         for (let n = 2; taken.has(target); n++) target = `${base}_${n}`;
         taken.add(target);
-        byKey.set(key, target);
+        known.push({ defs, closure, target });
       }
       assigned.set(name, target);
     }
@@ -94,7 +104,7 @@ export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> 
   });
   const schemas = units.map((unit, i) => {
     const { defs, assigned } = plans[i]!;
-    const rewrite = (node: SchemaNode) =>
+    const rewrite = inPlace ? rewriterInPlace(assigned) : (node: SchemaNode) =>
       transformSchema(node, (n) => {
         if (typeof n.$ref !== 'string' || !n.$ref.startsWith(LOCAL)) return n;
         const target = assigned.get(n.$ref.slice(LOCAL.length));
@@ -109,6 +119,21 @@ export function hoistDefinitions(units: HoistUnit[], reserved: Iterable<string> 
   const sorted: Record<string, JsonSchema> = {};
   for (const name of Object.keys(components).sort()) sorted[name] = components[name]!;
   return { schemas, components: sorted };
+}
+
+/** The ref rewrite of one unit, done on the nodes themselves (which keeps each `$ref` where it was). */
+function rewriterInPlace(assigned: Map<string, string>): (node: SchemaNode) => SchemaNode {
+  const visit = (node: SchemaNode): SchemaNode => {
+    if (!isObject(node)) return node;
+    const ref = node.$ref;
+    if (typeof ref === 'string' && ref.startsWith(LOCAL)) {
+      const target = assigned.get(ref.slice(LOCAL.length));
+      if (target !== undefined) node.$ref = `${COMPONENT_PREFIX}${target}`;
+    }
+    updateSubschemas(node, visit);
+    return node;
+  };
+  return visit;
 }
 
 /** Component schemas must be objects: `true` → `{}`, `false` → `{ not: {} }`. */

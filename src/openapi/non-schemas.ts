@@ -3,7 +3,7 @@
  * are replaced by `{}`, which accepts any value. Well-formed nodes, the common case, are returned as they are.
  */
 import type { JsonSchema } from '../mcp/catalog.js';
-import { ARRAY_KEYWORDS, MAP_KEYWORDS, SINGLE_KEYWORDS, isObject, setOwn } from './walk.js';
+import { ARRAY_KEYWORDS, MAP_KEYWORDS, SINGLE_KEYWORDS, isObject, setOwn, subschemaKind } from './walk.js';
 
 const MAP_OR_DEPENDENCIES = [...MAP_KEYWORDS, 'dependencies'];
 const SINGLE = new Set<string>(SINGLE_KEYWORDS);
@@ -26,6 +26,40 @@ function wellFormed(node: JsonSchema): boolean {
     }
   }
   return true;
+}
+
+/** inspectNode flags: a schema position holds something else; a key is one of the watched keywords. */
+export const ILL_FORMED = 1;
+export const WATCHED = 2;
+
+/**
+ * One pass over the node's own keys (`keys`: `Object.keys(node)`): ILL_FORMED when wellFormed would say no,
+ * WATCHED when a key (present even with an undefined value) is in `watch`. Once ILL_FORMED is found,
+ * WATCHED is also set (unchecked).
+ */
+export function inspectNode(node: JsonSchema, watch: ReadonlySet<string>, keys = Object.keys(node)): number {
+  let flags = 0;
+  for (let w = 0; w < keys.length; w++) {
+    const k = keys[w]!;
+    if (watch.has(k)) flags |= WATCHED;
+    const kind = subschemaKind(k);
+    if (kind === undefined) continue;
+    const v = node[k];
+    if (v === undefined) continue;
+    if (kind === 'single') {
+      if (!ok(v) && !(k === 'items' && Array.isArray(v) && v.every(ok))) return ILL_FORMED | WATCHED;
+    } else if (kind === 'map') {
+      if (!isObject(v)) return ILL_FORMED | WATCHED;
+      const names = Object.keys(v);
+      for (let m = 0; m < names.length; m++) {
+        const s = v[names[m]!];
+        if (!ok(s) && !(k === 'dependencies' && Array.isArray(s))) return ILL_FORMED | WATCHED;
+      }
+    } else if (!Array.isArray(v) || !v.every(ok)) {
+      return ILL_FORMED | WATCHED;
+    }
+  }
+  return flags;
 }
 
 /** Schema positions holding something that is not a schema (a server bug) get `{}`. */

@@ -12,17 +12,22 @@ export type RefTarget =
   | { kind: 'external' }
   | { kind: 'missing' };
 
-/** Indexes a document's anchors once, then resolves refs against it. */
+/** Resolves refs against a document; its anchors are indexed once, at the first anchor ref (most documents have none). */
 export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
-  const anchors = new Map<string, JsonSchema>();
-  const visit = (node: JsonSchema) => {
-    for (const k of ['$anchor', '$dynamicAnchor']) {
-      const name = node[k];
-      if (typeof name === 'string' && !anchors.has(name)) anchors.set(name, node);
-    }
+  let index: Map<string, JsonSchema> | undefined;
+  const anchors = (): Map<string, JsonSchema> => {
+    if (index !== undefined) return index;
+    const found = new Map<string, JsonSchema>();
+    const visit = (node: JsonSchema) => {
+      for (const k of ['$anchor', '$dynamicAnchor']) {
+        const name = node[k];
+        if (typeof name === 'string' && !found.has(name)) found.set(name, node);
+      }
+    };
+    visit(root);
+    forEachSubschema(root, visit);
+    return (index = found);
   };
-  visit(root);
-  forEachSubschema(root, visit);
   const baseId = typeof root.$id === 'string' ? root.$id.split('#')[0] : undefined;
 
   return (ref: string) => {
@@ -43,12 +48,14 @@ export function createResolver(root: JsonSchema): (ref: string) => RefTarget {
     } catch {
       // a malformed escape: look the anchor up as written
     }
-    const node = anchors.get(anchor);
+    const node = anchors().get(anchor);
     return node ? { kind: 'local', key: `#${fragment}`, node, suggestedName: fragment } : { kind: 'missing' };
   };
 }
 
 function decodeSegment(segment: string): string {
+  // nothing to decode (the usual `$defs` name): returned as it is, no regex or exception handler needed
+  if (!segment.includes('%') && !segment.includes('~')) return segment;
   let s = segment;
   try {
     s = decodeURIComponent(s);
@@ -70,8 +77,29 @@ export function resolvePointer(root: JsonSchema, pointer: string): SchemaNode | 
   return isObject(node) || typeof node === 'boolean' ? node : undefined;
 }
 
+/** A name safeSchemaName keeps as it is: allowed characters only, no `_` at either end, at most 100 long. */
+const SAFE_NAME = /^(?:[A-Za-z0-9.-]|[A-Za-z0-9.-][A-Za-z0-9._-]{0,98}[A-Za-z0-9.-])$/;
+
 /** A name that is safe as a `components.schemas` key (`^[a-zA-Z0-9._-]+$`). */
 export function safeSchemaName(name: string): string {
+  if (SAFE_NAME.test(name)) return name;
   const s = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
   return s === '' ? 'Schema' : s.slice(0, 100);
+}
+
+const LETTERS = /^[A-Za-z]+$/;
+
+/**
+ * `a.localeCompare(b, 'en')`, the order of `$defs` names, without loading ICU's collator (milliseconds on
+ * a process's first comparison) for the common names made of ASCII letters only. Their English order:
+ * alphabetical ignoring case, a prefix first; for the same letters, lowercase first at the first place
+ * the case differs. Anything else goes to localeCompare.
+ */
+export function compareNames(a: string, b: string): number {
+  if (!LETTERS.test(a) || !LETTERS.test(b)) return a.localeCompare(b, 'en');
+  const lowerA = a.toLowerCase();
+  const lowerB = b.toLowerCase();
+  if (lowerA !== lowerB) return lowerA < lowerB ? -1 : 1;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] === lowerA[i] ? -1 : 1;
+  return 0;
 }

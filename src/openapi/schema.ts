@@ -6,9 +6,9 @@
  */
 import type { JsonSchema } from '../mcp/catalog.js';
 import type { SpecNote } from './notes.js';
-import { createResolver, safeSchemaName, type RefTarget } from './refs.js';
-import { replaceNonSchemas } from './non-schemas.js';
-import { forEachSubschema, isObject, mapSubschemas, setOwn, type SchemaNode } from './walk.js';
+import { compareNames, createResolver, safeSchemaName, type RefTarget } from './refs.js';
+import { ILL_FORMED, inspectNode, replaceNonSchemas, WATCHED } from './non-schemas.js';
+import { copySubschemas, forEachSubschema, isObject, setOwn, type SchemaNode } from './walk.js';
 
 export type { SpecNote } from './notes.js';
 
@@ -16,6 +16,7 @@ const REF_KEYWORDS = ['$ref', '$recursiveRef', '$dynamicRef'] as const;
 const DROPPED = new Set(['$schema', '$id', '$anchor', '$dynamicAnchor', '$recursiveAnchor', '$defs', 'definitions', '$vocabulary']);
 /** The keywords translateNode changes; a node with none of them (and no tuple `items`) is kept as it is. */
 const TRANSLATED = new Set([...DROPPED, ...REF_KEYWORDS, 'exclusiveMinimum', 'exclusiveMaximum', 'dependencies', 'additionalItems', 'nullable']);
+const DEFS_KEYWORDS = ['$defs', 'definitions'];
 
 /**
  * Normalises one tool schema. Local refs (pointers, anchors, `#`) are materialised as `$defs` entries
@@ -51,33 +52,47 @@ export function normalizeSchema(schema: JsonSchema, opts: { tool?: string } = {}
     return target;
   };
   const visit = (node: JsonSchema) => {
-    for (const k of REF_KEYWORDS) if (typeof node[k] === 'string') lookup(node[k] as string);
+    for (let r = 0; r < REF_KEYWORDS.length; r++) {
+      const ref = node[REF_KEYWORDS[r]!];
+      if (typeof ref === 'string') lookup(ref);
+    }
   };
   const discover = (node: SchemaNode) => {
     if (!isObject(node)) return;
     visit(node);
-    forEachSubschema(node, visit, ['$defs', 'definitions']);
+    forEachSubschema(node, visit, DEFS_KEYWORDS);
   };
-  discover(root);
 
+  const onInvalid = () => note('warning', 'invalid-schema', 'a subschema that is not a JSON Schema (e.g. "properties": {"a": 5}) was replaced by one that accepts any value');
+  const rewriteRef = (ref: string): string | undefined => {
+    const target = lookup(ref);
+    if (target.kind === 'local') return `#/$defs/${names.get(target.key)!}`;
+    note('warning', target.kind === 'external' ? 'external-ref' : 'unresolved-ref',
+      target.kind === 'external'
+        ? `the external $ref "${ref}" was not resolved; that part of the schema accepts any value`
+        : `the $ref "${ref}" points nowhere in the schema; that part accepts any value`);
+    return undefined;
+  };
+  // One look at a node's keys says whether it is well formed and whether it has anything to translate.
+  // Refs are looked up as the walk reaches each node, parents first: the order a separate discovery walk
+  // (visit, then forEachSubschema) would take, so definitions get the same names. A node that is not well
+  // formed is discovered whole first, as written: that walk also enters what replaceNonSchemas drops.
   const translate = (node: SchemaNode): SchemaNode => {
     if (!isObject(node)) return node;
-    const inner = mapSubschemas(replaceNonSchemas(node, () => note('warning', 'invalid-schema', 'a subschema that is not a JSON Schema (e.g. "properties": {"a": 5}) was replaced by one that accepts any value')), translate, ['$defs', 'definitions']);
-    return translateNode(inner, (ref) => {
-      const target = lookup(ref);
-      if (target.kind === 'local') return `#/$defs/${names.get(target.key)!}`;
-      note('warning', target.kind === 'external' ? 'external-ref' : 'unresolved-ref',
-        target.kind === 'external'
-          ? `the external $ref "${ref}" was not resolved; that part of the schema accepts any value`
-          : `the $ref "${ref}" points nowhere in the schema; that part accepts any value`);
-      return undefined;
-    });
+    const keys = Object.keys(node);
+    const flags = inspectNode(node, TRANSLATED, keys);
+    if (flags & ILL_FORMED) discover(node);
+    else if (flags & WATCHED) visit(node);
+    const inner = flags & ILL_FORMED
+      ? copySubschemas(replaceNonSchemas(node, onInvalid), translate, DEFS_KEYWORDS)
+      : copySubschemas(node, translate, DEFS_KEYWORDS, keys);
+    return flags & WATCHED || Array.isArray(inner.items) ? translateNode(inner, rewriteRef) : inner;
   };
 
   const out = translate(root) as JsonSchema;
   if (targets.length > 0) {
     const defs: JsonSchema = {};
-    const sorted = [...targets].sort((a, b) => names.get(a.key)!.localeCompare(names.get(b.key)!, 'en'));
+    const sorted = [...targets].sort((a, b) => compareNames(names.get(a.key)!, names.get(b.key)!));
     for (const t of sorted) defs[names.get(t.key)!] = translate(t.node);
     out.$defs = defs;
   }
@@ -93,7 +108,10 @@ function translateNode(node: JsonSchema, rewriteRef: (ref: string) => string | u
   const tupleItems = Array.isArray(node.items);
   if (!tupleItems && !Object.keys(node).some((k) => TRANSLATED.has(k))) return node;
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
+  const keys = Object.keys(node);
+  for (let w = 0; w < keys.length; w++) {
+    const key = keys[w]!;
+    const value = node[key];
     if (DROPPED.has(key)) continue;
     if ((REF_KEYWORDS as readonly string[]).includes(key) && typeof value === 'string') {
       const ref = rewriteRef(value);
@@ -136,6 +154,7 @@ export function appendSentence(text: unknown, sentence: string): string {
 }
 
 function dedupeNotes(notes: SpecNote[]): SpecNote[] {
+  if (notes.length < 2) return notes;
   const seen = new Set<string>();
   return notes.filter((n) => {
     const key = `${n.code}\0${n.message}`;

@@ -38,6 +38,7 @@ export function prepareToolSchema(schema: JsonSchema, opts: PrepareOptions): { s
  * the referenced definition itself, so the request body describes its properties directly.
  */
 function inlineRootRef(schema: JsonSchema): JsonSchema {
+  if (typeof schema.$ref !== 'string') return schema;
   const { $ref, $defs, ...rest } = schema;
   if (typeof $ref !== 'string' || !$ref.startsWith('#/$defs/') || Object.keys(rest).length > 0) return schema;
   const target = ($defs as JsonSchema | undefined)?.[$ref.slice('#/$defs/'.length)];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../../src/mcp/catalog.js';
-import { applyGptSchemaRules } from '../../../src/openapi/gpt-rules.js';
+import { applyGptSchemaRules, applyGptSchemaRulesInPlace } from '../../../src/openapi/gpt-rules.js';
 
 const cases: [string, { given: JsonSchema; want: JsonSchema }][] = [
   ['object without properties', { given: { type: 'object' }, want: { type: 'object', properties: {} } }],
@@ -18,4 +18,19 @@ const cases: [string, { given: JsonSchema; want: JsonSchema }][] = [
 
 describe('applyGptSchemaRules', () => {
   it.each(cases)('%s', (_n, { given, want }) => expect(applyGptSchemaRules(given)).toEqual(want));
+
+  it.each(cases)('in place: %s', (_n, { given, want }) => {
+    const own = structuredClone(given);
+    const out = applyGptSchemaRulesInPlace(own);
+    expect(out).toBe(own);
+    expect(JSON.stringify(out)).toBe(JSON.stringify(want)); // same keys in the same order
+    expect(applyGptSchemaRulesInPlace(structuredClone(want))).toEqual(want); // idempotent
+  });
+
+  it('leaves its input alone (copy) ', () => {
+    const given: JsonSchema = { type: 'object', properties: { a: true, b: { type: 'array' } } };
+    const before = JSON.stringify(given);
+    applyGptSchemaRules(given);
+    expect(JSON.stringify(given)).toBe(before);
+  });
 });

@@ -51,6 +51,18 @@ describe('hoistDefinitions', () => {
     expect((schemas[0]!.properties as any).e.$ref).toBe('#/components/schemas/Error_2');
   });
 
+  it('in place gives the same result as on a copy', () => {
+    const units = () => [
+      tool({ a: { $ref: '#/$defs/Address' } }, { Address: address, Country: country }),
+      tool({ b: { $ref: '#/$defs/Address' }, c: { anyOf: [{ $ref: '#/$defs/Country' }] } }, { Address: structuredClone(address), Country: { enum: ['FR'] } }),
+    ];
+    const copied = units();
+    const before = JSON.stringify(copied);
+    const want = hoistDefinitions(copied);
+    expect(JSON.stringify(copied)).toBe(before); // the copying form leaves its input alone
+    expect(JSON.stringify(hoistDefinitions(structuredClone(units()), [], true))).toBe(JSON.stringify(want));
+  });
+
   it('turns boolean definitions into objects', () => {
     const { components } = hoistDefinitions([tool({ a: { $ref: '#/$defs/Any' }, n: { $ref: '#/$defs/None' } }, { Any: true, None: false })]);
     expect(components).toEqual({ Any: {}, None: { not: {} } });

@@ -76,3 +76,21 @@ describe('normalizeSchema on broken input', () => {
     expect(normalizeSchema({ type: 'object', properties: { a: { $ref: '#%E0%A4%A' } } }).notes.map((n) => n.code)).toEqual(['unresolved-ref']);
   });
 });
+
+describe('normalizeSchema naming order', () => {
+  it('names colliding definitions in the order a walk meets their refs, parents before children', () => {
+    const given = { type: 'object', properties: { p: { $ref: '#/$defs/A~1B', properties: { c: { $ref: '#/$defs/A_B' } } } }, $defs: { 'A/B': { type: 'string' }, A_B: { type: 'number' } } };
+    expect(normalizeSchema(given).schema).toEqual({
+      type: 'object',
+      properties: { p: { $ref: '#/$defs/A_B', properties: { c: { $ref: '#/$defs/A_B_2' } } } },
+      $defs: { A_B: { type: 'string' }, A_B_2: { type: 'number' } },
+    });
+  });
+
+  it('still finds a definition whose only ref sits where a subschema was not well formed', () => {
+    const given = { type: 'object', properties: { p: { type: 'string', not: [{ $ref: '#/$defs/Z' }] } }, $defs: { Z: { type: 'integer' } } };
+    const { schema, notes } = normalizeSchema(given);
+    expect(schema).toEqual({ type: 'object', properties: { p: { type: 'string', not: {} } }, $defs: { Z: { type: 'integer' } } });
+    expect(notes.map((n) => n.code)).toEqual(['invalid-schema']);
+  });
+});
