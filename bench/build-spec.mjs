@@ -18,9 +18,8 @@ const root = join(dirname(here), '..');
 
 async function child(dist) {
   const { buildSpec } = await import(pathToFileURL(join(dist, 'index.js')).href);
-  const { syntheticCatalog } = await import('./lib/generator.mjs');
+  const { syntheticCatalog, LARGE_OPTIONS: options } = await import('./lib/generator.mjs');
   const catalog = syntheticCatalog(1000);
-  const options = { serverUrl: 'https://api.example.com', profile: 'generic' };
   const runs = [];
   const cpus = [];
   for (let i = 0; i < 5; i++) {
