@@ -81,6 +81,9 @@ export function isConsequential(tool: CatalogTool, mode: SpecOptions['consequent
 }
 
 export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResult {
+  // First, while the heap is small: hashing writes a canonical copy of every tool, garbage at once, which
+  // costs several times more to collect once the spec's own objects fill the young generation.
+  const version = specVersion(catalog);
   const opts = resolveSpecOptions(options);
   const gpt = opts.profile === 'gpt-actions';
   const serverUrl = checkServerUrl(opts.serverUrl, opts.profile);
@@ -164,7 +167,7 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
   for (const [name, schema] of Object.entries(hoisted.components)) allSchemas[name] = finish(schema, undefined, `components.schemas.${name}`);
   for (const name of Object.keys(allSchemas).sort()) schemas[name] = allSchemas[name]!;
 
-  const info: OpenAPIObject['info'] = { title: specTitle(catalog), version: specVersion(catalog) };
+  const info: OpenAPIObject['info'] = { title: specTitle(catalog), version };
   const instructions = catalog.server.instructions?.trim();
   if (instructions) info.description = text(instructions, OPERATION_TEXT_LIMIT, undefined, 'the server instructions (info.description)');
   info['x-mcp-actions'] = { options: opts };
