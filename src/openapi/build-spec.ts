@@ -50,6 +50,10 @@ export interface OperationBinding {
 }
 
 export interface BuildResult {
+  /**
+   * The spec. Its operations' error responses (400, 404, 5xx…) are shared, frozen objects: to change a spec in
+   * place, change a copy made with `JSON.parse(JSON.stringify(spec))` (structuredClone keeps the sharing).
+   */
   spec: OpenAPIObject;
   operations: OperationBinding[];
   notes: SpecNote[];
