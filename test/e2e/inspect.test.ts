@@ -5,8 +5,6 @@
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CatalogTool, ToolCatalog } from '../../src/mcp/catalog.js';
 import {
@@ -22,6 +20,7 @@ import {
   type ServerProcess,
 } from '../helpers/cli.js';
 import { leftoverProcesses, MARK_VAR } from '../helpers/processes.js';
+import { connectSdk } from '../helpers/sdk-client.js';
 
 // Each test spawns real processes: give a busy 2-core CI machine room (a run is seconds when idle).
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -32,15 +31,8 @@ const everythingStdio = ['node', EVERYTHING, 'stdio'];
 
 /** What a plain SDK client sees: server info and every page of tools/list. */
 async function directTools(): Promise<{ name: string; tools: { name: string; inputSchema: unknown }[] }> {
-  const client = new Client({ name: 'test', version: '0' });
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [EVERYTHING, 'stdio'],
-    env: { ...(process.env as Record<string, string>), [MARK_VAR]: mark },
-    stderr: 'ignore',
-  });
+  const { client, close } = await connectSdk({ kind: 'stdio', command: process.execPath, args: [EVERYTHING, 'stdio'], env: { [MARK_VAR]: mark } });
   try {
-    await client.connect(transport);
     const tools = [];
     let cursor: string | undefined;
     do {
@@ -50,7 +42,7 @@ async function directTools(): Promise<{ name: string; tools: { name: string; inp
     } while (cursor);
     return { name: client.getServerVersion()!.name, tools };
   } finally {
-    await client.close();
+    await close();
   }
 }
 
