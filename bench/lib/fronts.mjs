@@ -57,6 +57,20 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       throw new Error(`${error instanceof Error ? error.message : error}\n${proc.tail()}`);
     }
   };
+  /** A peer bridge (its package's bin, same name) on a free port, driven over Streamable HTTP at /mcp. */
+  const startPeer = async (pkg, argsFor) => {
+    const port = await freePort();
+    const { proc } = await startHttp(binScript(root, pkg, pkg), argsFor(port), async (p) => {
+      await waitForPort(port, START_TIMEOUT_MS, p.exited);
+      return port;
+    });
+    try {
+      return measured(proc, await connectMcpHttp(`http://127.0.0.1:${port}/mcp`, concurrency), records);
+    } catch (error) {
+      records.push(...(await stopTree(proc)));
+      throw error;
+    }
+  };
   const startAdapter = async (cli) => {
     const { proc, port } = await startHttp(cli, ['serve', '--port', '0', '--', ...upstream], async (p) =>
       Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
@@ -89,36 +103,11 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     adapter: () => startAdapter(join(root, 'dist', 'cli.js')),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
     ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
-    supergateway: async () => {
-      const port = await freePort();
-      const command = upstream.map((a) => JSON.stringify(a)).join(' ');
-      const script = binScript(root, 'supergateway', 'supergateway');
-      const args = ['--stdio', command, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(port), '--logLevel', 'none'];
-      const { proc } = await startHttp(script, args, async (p) => {
-        await waitForPort(port, START_TIMEOUT_MS, p.exited);
-        return port;
-      });
-      try {
-        return measured(proc, await connectMcpHttp(`http://127.0.0.1:${port}/mcp`, concurrency), records);
-      } catch (error) {
-        records.push(...(await stopTree(proc)));
-        throw error;
-      }
-    },
-    'mcp-proxy': async () => {
-      const port = await freePort();
-      const script = binScript(root, 'mcp-proxy', 'mcp-proxy');
-      const args = ['--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--', ...upstream];
-      const { proc } = await startHttp(script, args, async (p) => {
-        await waitForPort(port, START_TIMEOUT_MS, p.exited);
-        return port;
-      });
-      try {
-        return measured(proc, await connectMcpHttp(`http://127.0.0.1:${port}/mcp`, concurrency), records);
-      } catch (error) {
-        records.push(...(await stopTree(proc)));
-        throw error;
-      }
-    },
+    supergateway: () =>
+      startPeer('supergateway', (port) => {
+        const command = upstream.map((a) => JSON.stringify(a)).join(' ');
+        return ['--stdio', command, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(port), '--logLevel', 'none'];
+      }),
+    'mcp-proxy': () => startPeer('mcp-proxy', (port) => ['--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--', ...upstream]),
   };
 }
