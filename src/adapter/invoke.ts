@@ -34,15 +34,33 @@ export function errorResponse(error: HttpError): MappedResponse & { headers?: Re
 export function resolveCall(route: Route, routes: RouteTable, body: unknown): { entry: ToolEntry; args: Record<string, unknown> } {
   if (route.entry) return { entry: route.entry, args: asArguments(body, `tool "${route.entry.tool.name}"`) };
   const call = asArguments(body, `operation "${route.operationId}"`);
+  const entry = namedTool(call, routes, route.kind === 'describe' ? '{"name": "<tool name>"}' : '{"name": "<tool name>", "arguments": {…}}');
+  return { entry, args: asArguments(call.arguments, `tool "${entry.tool.name}"`) };
+}
+
+function namedTool(call: Record<string, unknown>, routes: RouteTable, shape: string): ToolEntry {
   const name = call.name;
   if (typeof name !== 'string' || name === '') {
-    throw new HttpError(400, 'invalid_arguments', 'send {"name": "<tool name>", "arguments": {…}}: "name" is missing', {
-      details: [{ path: '/name', message: 'missing required property "name"' }],
+    throw new HttpError(400, 'invalid_arguments', `send ${shape}: "name" is ${name === undefined ? 'missing' : 'not a tool name'}`, {
+      details: [{ path: '/name', message: name === undefined ? 'missing required property "name"' : 'must be a non-empty string' }],
     });
   }
   const entry = routes.byTool.get(name);
   if (!entry) throw new HttpError(404, 'not_found', `no tool named "${name}"; the operation's description lists the tools`);
-  return { entry, args: asArguments(call.arguments, `tool "${name}"`) };
+  return entry;
+}
+
+/** describe_tool's answer: what the model needs to call a tool through call_tool, from the catalog alone. */
+export function describeTool(entry: ToolEntry): Record<string, unknown> {
+  const { tool } = entry;
+  const title = tool.title ?? tool.annotations?.title;
+  return {
+    name: tool.name,
+    ...(title !== undefined && title !== tool.name ? { title } : {}),
+    ...(tool.description?.trim() ? { description: tool.description.trim() } : {}),
+    readOnly: tool.annotations?.readOnlyHint === true,
+    inputSchema: entry.inputSchema,
+  };
 }
 
 function asArguments(value: unknown, what: string): Record<string, unknown> {
@@ -59,6 +77,15 @@ function asArguments(value: unknown, what: string): Record<string, unknown> {
 export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown, signal?: AbortSignal): Promise<Invocation> {
   let tool: string | undefined = route.entry?.tool.name;
   try {
+    if (route.kind === 'describe') {
+      const entry = namedTool(asArguments(body, `operation "${route.operationId}"`), ctx.routes, '{"name": "<tool name>"}');
+      const described = describeTool(entry);
+      const json = JSON.stringify(described);
+      if (json.length > ctx.maxResponseChars) {
+        throw new HttpError(502, 'response_too_large', `the input schema of tool "${entry.tool.name}" takes ${json.length} characters, over the limit of ${ctx.maxResponseChars}`);
+      }
+      return { tool: entry.tool.name, response: { status: 200, body: described, json } };
+    }
     const { entry, args } = resolveCall(route, ctx.routes, body);
     tool = entry.tool.name;
     const problems = entry.validateInput(args);

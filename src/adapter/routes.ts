@@ -9,25 +9,29 @@ import type { JsonSchema } from '../mcp/catalog.js';
 
 /** The part of the generator's OperationBinding the adapter routes on. */
 export interface OperationBindingLike {
-  kind: 'tool' | 'generic';
+  kind: 'tool' | 'generic' | 'describe';
   toolName?: string;
   operationId: string;
   path: string;
-  /** For the generic operation: the tools it reaches (the spec's `x-mcp-tools`). */
+  /** For the generic and describe operations: the tools they reach (the spec's `x-mcp-tools`). */
   tools?: readonly string[];
 }
 
 export interface ToolEntry {
   tool: CatalogTool;
+  /** The input schema the arguments are checked against (what describe_tool answers). */
+  inputSchema: JsonSchema;
   validateInput: ArgsValidator;
   /** Present when the tool declares an outputSchema. */
   validateOutput?: ArgsValidator;
 }
 
 export interface Route {
+  /** 'tool': one tool's own operation; 'generic': call_tool; 'describe': describe_tool (answered by the adapter). */
+  kind: 'tool' | 'generic' | 'describe';
   operationId: string;
   path: string;
-  /** The tool of a 'tool' operation; undefined for the generic call_tool operation. */
+  /** The tool of a 'tool' operation; undefined for call_tool and describe_tool. */
   entry?: ToolEntry;
 }
 
@@ -59,9 +63,10 @@ export function buildRouteTable(
   }
   for (const tool of catalog.tools) {
     if (!reachable.has(tool.name)) continue;
-    const input = compile(schemaOf(tool.inputSchema, tool.name));
+    const inputSchema = schemaOf(tool.inputSchema, tool.name);
+    const input = compile(inputSchema);
     if (input.compileError) compileErrors.push({ tool: tool.name, message: input.compileError });
-    const entry: ToolEntry = { tool, validateInput: input.validate };
+    const entry: ToolEntry = { tool, inputSchema, validateInput: input.validate };
     if (tool.outputSchema) {
       const output = compile(schemaOf(tool.outputSchema, tool.name));
       if (output.compileError) compileErrors.push({ tool: tool.name, message: `outputSchema: ${output.compileError}` });
@@ -71,12 +76,12 @@ export function buildRouteTable(
   }
   const byPath = new Map<string, Route>();
   for (const op of operations) {
-    if (op.kind === 'generic') {
-      byPath.set(op.path, { operationId: op.operationId, path: op.path });
+    if (op.kind !== 'tool') {
+      byPath.set(op.path, { kind: op.kind, operationId: op.operationId, path: op.path });
       continue;
     }
     const entry = op.toolName === undefined ? undefined : byTool.get(op.toolName);
-    if (entry) byPath.set(op.path, { operationId: op.operationId, path: op.path, entry });
+    if (entry) byPath.set(op.path, { kind: 'tool', operationId: op.operationId, path: op.path, entry });
   }
   return { byPath, byTool, compileErrors };
 }

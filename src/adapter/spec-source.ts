@@ -31,7 +31,7 @@ export function publishSpec(
 ): PublishedSpec {
   const { spec, operations, notes } = buildSpec(catalog, options);
   if (reuse) return published(spec, notes, reuse);
-  const bindings = operations.map((op) => (op.kind === 'generic' ? { ...op, tools: genericTools(spec, op.path) } : op));
+  const bindings = operations.map((op) => (op.kind === 'tool' ? op : { ...op, tools: genericTools(spec, op.path) }));
   const routes = buildRouteTable(catalog, bindings, compile, normalizeInput);
   return published(spec, notes, routes);
 }
@@ -54,7 +54,7 @@ export function normalizeInput(schema: JsonSchema, tool: string): JsonSchema {
   return normalizeSchema(schema, { tool }).schema;
 }
 
-/** The tools the generic operation reaches, as the spec lists them (`x-mcp-tools`). */
+/** The tools the generic (or describe) operation reaches, as the spec lists them (`x-mcp-tools`). */
 function genericTools(spec: OpenAPIObject, path: string): string[] {
   const op = spec.paths?.[path]?.post as Record<string, unknown> | undefined;
   const names = op?.['x-mcp-tools'];

@@ -14,7 +14,7 @@ export function addSpecOptions(cmd: Command): Command {
     .addOption(new Option('--consequential <mode>', 'x-openai-isConsequential: from annotations (not read-only → true), all or none').choices(['annotations', 'all', 'none']).default('annotations'))
     .option('--include <glob>', 'only tools whose name matches (repeatable)', collect)
     .option('--exclude <glob>', 'leave out tools whose name matches (repeatable)', collect)
-    .addOption(new Option('--overflow <mode>', 'more than 30 tools: error, or generic (29 operations + one call_tool)').choices(['error', 'generic']).default('error'))
+    .addOption(new Option('--overflow <mode>', 'more than 30 tools: error, or generic (28 operations + call_tool and describe_tool)').choices(['error', 'generic']).default('error'))
     .addOption(new Option('--openapi <version>', 'OpenAPI version (ChatGPT needs 3.1)').choices(['3.1', '3.0']).default('3.1'))
     .option('--template <file>', 'YAML merged under the spec (default templates/openapi.base.yaml)')
     .option('--fail-on-shorten', 'exit 1 instead of shortening texts over ChatGPT\'s limits');

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { buildFunctionTools, type FunctionApi } from '../functions/build-tools.js';
+import { buildFunctionTools, type ChatFunctionTool, type FunctionApi, type ResponsesFunctionTool } from '../functions/build-tools.js';
 import type { FunctionNote } from '../functions/strict-keywords.js';
 import { formatNote } from '../openapi/notes.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
@@ -35,8 +35,17 @@ export async function generateFunctionsCommand(operands: string[], opts: Generat
     io.stderr(`name map (function name → MCP tool name):\n${map}`);
   }
   io.stdout(`${JSON.stringify(result.tools, null, 2)}\n`);
-  io.stderr(`${result.tools.length} ${api === 'chat' ? 'Chat Completions' : 'Responses API'} function tools${opts.strict ? ' (strict)' : ''}\n`);
+  io.stderr(`${summaryLine(result.tools, api, opts.strict === true)}\n`);
   return 0;
+}
+
+/** The last stderr line, counted from the tools printed: `61 Chat Completions function tools: 55 strict, 6 not strict …`. */
+export function summaryLine(tools: ReadonlyArray<ChatFunctionTool | ResponsesFunctionTool>, api: FunctionApi, strict: boolean): string {
+  const head = `${tools.length} ${api === 'chat' ? 'Chat Completions' : 'Responses API'} function tools`;
+  if (!strict) return head;
+  const strictCount = tools.filter((t) => ('function' in t ? t.function.strict : t.strict) === true).length;
+  const loose = tools.length - strictCount;
+  return `${head}: ${strictCount} strict${loose ? `, ${loose} not strict (the warnings above say why)` : ''}`;
 }
 
 async function writeNameMap(path: string, text: string, given: string): Promise<void> {

@@ -2,6 +2,8 @@
 import { countParameters, toolTitle, type ToolCatalog } from '../mcp/catalog.js';
 import { connect, DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { readCatalog } from '../mcp/introspect.js';
+import { formatNote } from '../openapi/notes.js';
+import { untypedSchemaNotes } from '../openapi/untyped-schema.js';
 import { describeTarget } from '../mcp/target.js';
 import type { CommandIO } from './io.js';
 import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
@@ -23,6 +25,7 @@ export async function inspectCommand(operands: string[], opts: InspectOptions, i
   }
   const via = connection.transport === 'stdio' ? 'stdio' : connection.transport === 'sse' ? 'legacy SSE' : 'Streamable HTTP';
   io.stderr(`${catalog.server.name} ${catalog.server.version} (over ${via}): ${catalog.tools.length} tools\n`);
+  for (const tool of catalog.tools) for (const note of untypedSchemaNotes(tool)) io.stderr(`${formatNote(note)}\n`);
   io.stdout(opts.json ? `${JSON.stringify(catalog, null, 2)}\n` : formatCatalogTable(catalog));
   return 0;
 }

@@ -9,6 +9,7 @@ import type { CatalogTool, JsonSchema, ToolCatalog } from '../mcp/catalog.js';
 import { mapToolNames } from '../openapi/naming.js';
 import { normalizeToolSchema } from './normalize.js';
 import { selectTools } from '../openapi/select-tools.js';
+import { untypedSchemaNotes } from '../openapi/untyped-schema.js';
 import { defineOwn, type FunctionNote } from './strict-keywords.js';
 import { toStrictSchema } from './strict-schema.js';
 
@@ -80,6 +81,7 @@ export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsO
 }
 
 function toDefinition(tool: CatalogTool, name: string, strict: boolean, notes: FunctionNote[]): FunctionDefinition {
+  notes.push(...untypedSchemaNotes(tool));
   const normalized = normalizeToolSchema(tool.inputSchema, { tool: tool.name });
   notes.push(...normalized.notes);
   const parameters = asObjectRoot(normalized.schema);

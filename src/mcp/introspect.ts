@@ -44,8 +44,8 @@ const ANNOTATION_KEYS = ['title', 'readOnlyHint', 'destructiveHint', 'idempotent
 const TASK_SUPPORT = new Set(['required', 'optional', 'forbidden']);
 
 /**
- * One entry of tools/list → CatalogTool, checked as MCP's Tool schema says (name, object input schema with
- * `type: "object"`, optional strings); annotations keep the hints MCP defines and `execution` its taskSupport,
+ * One entry of tools/list → CatalogTool, checked as MCP's Tool schema says (name, a readable input schema,
+ * optional strings); schemas are kept exactly as sent; annotations keep the hints MCP defines and `execution` its taskSupport,
  * as the SDK's schema parse did. A malformed entry fails the whole list, naming the entry.
  */
 function toCatalogTool(raw: unknown, index: number): CatalogTool {
@@ -58,7 +58,8 @@ function toCatalogTool(raw: unknown, index: number): CatalogTool {
   for (const key of ['inputSchema', 'outputSchema'] as const) {
     const schema = raw[key];
     if (schema === undefined && key === 'outputSchema') continue;
-    if (!isObject(schema) || schema.type !== 'object') throw bad(`${where} has an ${key} that is not a JSON Schema with "type": "object"`);
+    const problem = unreadableSchema(schema);
+    if (problem !== undefined) throw bad(`${where} has ${problem === 'missing' ? `no ${key}` : `an ${key} ${problem}`}`);
   }
   // Key order is the order people read a tool in, and stable: --json output is deterministic.
   const out: CatalogTool = { name: raw.name } as CatalogTool;
@@ -86,6 +87,23 @@ function toCatalogTool(raw: unknown, index: number): CatalogTool {
     out.execution = (taskSupport === undefined ? {} : { taskSupport }) as CatalogTool['execution'];
   }
   return out;
+}
+
+/**
+ * Why a tool's schema cannot be read at all, or undefined when it can. Lenient, as a reader should be: a schema
+ * without "type" (server-gitlab sends only `{"$schema": …}`) is read as an object schema, and the generator warns
+ * about it once per tool (openapi/untyped-schema.ts); only a schema that is not a JSON object, or whose type rules
+ * out an object (arguments and structured results are always objects), is refused.
+ */
+export function unreadableSchema(schema: unknown): string | 'missing' | undefined {
+  if (schema === undefined) return 'missing';
+  if (!isObject(schema)) return `that is ${schema === null ? 'null' : Array.isArray(schema) ? 'an array' : JSON.stringify(schema)}, not a JSON Schema object`;
+  const type = schema.type;
+  if (type === undefined) return undefined;
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) && type.every((t) => typeof t === 'string') ? (type as string[]) : undefined;
+  if (types === undefined) return `whose "type" is neither a string nor an array of strings`;
+  if (!types.includes('object')) return `of "type": ${JSON.stringify(type)}, which cannot describe a JSON object (what tool arguments and results are)`;
+  return undefined;
 }
 
 /** Builds the catalog from a connected client. */
@@ -141,6 +159,13 @@ export function wrapRequestError(error: unknown, connection: Connection, method:
       hint: `run it by hand to see why.${last}`,
       cause: error,
       stderrTail: tail,
+    });
+  }
+  if (error instanceof MalformedMessageError) {
+    // the server answered normally: what it said does not follow MCP's schema
+    return new McpConnectionError('protocol', `the ${method} answer of ${where} cannot be read: ${error.message}`, {
+      hint: 'the server answered, but not in the shape MCP defines; report it to the server\'s authors',
+      cause: error,
     });
   }
   return new McpConnectionError('protocol', `${method} failed on ${where}: ${messageOf(error)}`, {

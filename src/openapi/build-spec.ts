@@ -16,13 +16,14 @@ import { specTitle, specVersion } from './info.js';
 import { mergeBase } from './merge-base.js';
 import { mapToolNames } from './naming.js';
 import type { SpecNote } from './notes.js';
-import { buildGenericOperation, genericOperationId } from './overflow.js';
+import { buildDescribeOperation, buildGenericOperation, DESCRIBE_OPERATION_ID, freeOperationId, genericOperationId } from './overflow.js';
 import { buildSecurity, DEFAULT_API_KEY_HEADER, type AuthOptions } from './security.js';
 import { MAX_GPT_OPERATIONS, selectTools } from './select-tools.js';
 import { checkServerUrl } from './servers.js';
 import { OPERATION_TEXT_LIMIT, PROPERTY_DESCRIPTION_LIMIT, shortenText } from './shorten.js';
 import { toolTags } from './tags.js';
 import { prepareToolSchema } from './tool-schema.js';
+import { untypedSchemaNotes } from './untyped-schema.js';
 import type { SchemaNode } from './walk.js';
 
 export type { AuthOptions } from './security.js';
@@ -43,7 +44,8 @@ export interface SpecOptions {
 }
 
 export interface OperationBinding {
-  kind: 'tool' | 'generic';
+  /** 'generic': call_tool, 'describe': describe_tool (both for the overflow tools). */
+  kind: 'tool' | 'generic' | 'describe';
   toolName?: string;
   operationId: string;
   path: string;
@@ -108,6 +110,7 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
 
   const selection = selectTools(catalog.tools, { include: opts.include, exclude: opts.exclude, overflow: opts.overflow, limit: gpt ? MAX_GPT_OPERATIONS : undefined });
   notes.push(...selection.notes);
+  for (const tool of [...selection.operations, ...selection.overflow]) notes.push(...untypedSchemaNotes(tool));
   const mapping = mapToolNames(selection.operations.map((t) => t.name));
   for (const message of mapping.notes) notes.push({ level: message.includes('collides') ? 'warning' : 'info', code: 'renamed', message });
 
@@ -157,13 +160,20 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
     operations.push({ kind: 'tool', toolName: tool.name, operationId, path });
   }
   if (selection.overflow.length > 0) {
-    const operationId = genericOperationId(new Set(mapping.tools.keys()));
-    const op = buildGenericOperation(selection.overflow, operationId, opts.consequential, authenticated);
-    op.summary = text(op.summary ?? '', OPERATION_TEXT_LIMIT, undefined, `the summary of ${operationId}`);
-    op.description = text(op.description ?? '', OPERATION_TEXT_LIMIT, undefined, `the description of ${operationId}`);
-    const path = `/tools/${operationId}`;
-    paths[path] = { post: op };
-    operations.push({ kind: 'generic', operationId, path });
+    const taken = new Set(mapping.tools.keys());
+    const operationId = genericOperationId(taken);
+    const describeId = freeOperationId(DESCRIBE_OPERATION_ID, new Set([...taken, operationId]));
+    const overflowOps = [
+      { kind: 'generic' as const, operationId, op: buildGenericOperation(selection.overflow, operationId, opts.consequential, authenticated, describeId) },
+      { kind: 'describe' as const, operationId: describeId, op: buildDescribeOperation(selection.overflow, describeId, authenticated, operationId) },
+    ];
+    for (const { kind, operationId: id, op } of overflowOps) {
+      op.summary = text(op.summary ?? '', OPERATION_TEXT_LIMIT, undefined, `the summary of ${id}`);
+      op.description = text(op.description ?? '', OPERATION_TEXT_LIMIT, undefined, `the description of ${id}`);
+      const path = `/tools/${id}`;
+      paths[path] = { post: op };
+      operations.push({ kind, operationId: id, path });
+    }
   }
 
   const schemas: Record<string, SchemaObject> = {};

@@ -41,8 +41,15 @@ function entries(catalog: ToolCatalog, build: BuildResult, consequential: 'annot
     out.push({ head: `- \`${op.operationId}\`${title !== tool.name ? ` (${flat(title)})` : ''}: ${effect}`, text: flat(tool.description) });
   }
   const generic = build.operations.find((o) => o.kind === 'generic');
+  const describe = build.operations.find((o) => o.kind === 'describe');
   if (generic) {
     const names = (build.spec.paths?.[generic.path]?.post?.['x-mcp-tools'] ?? []) as string[];
+    if (describe) {
+      out.push({
+        head: `- The tools below have no action of their own. Before calling one, call \`${describe.operationId}\` with {"name": "<tool>"} to read its input schema, then call \`${generic.operationId}\` with {"name": "<tool>", "arguments": {…}} matching that schema.`,
+        text: '',
+      });
+    }
     for (const tool of names.map((n) => byName.get(n)).filter((t): t is CatalogTool => t !== undefined)) {
       const effect = isConsequential(tool, consequential) ? 'Changes things: tell the user before calling it.' : 'Read-only.';
       out.push({

@@ -1,7 +1,9 @@
 /**
  * Which tools become operations: tools a plain `tools/call` cannot run (`execution.taskSupport: 'required'`)
  * are left out with a note, then `--include` / `--exclude` glob patterns on tool names, then ChatGPT's
- * limit of 30 operations per action, with `--overflow generic` putting the rest behind one operation.
+ * limit of 30 operations per action, with `--overflow generic` putting the rest behind the call_tool and
+ * describe_tool operations. Every operation the spec has besides the tools' own counts in the limit: the
+ * overflow's (OVERFLOW_OPERATIONS) and any fixed one a caller declares with `fixed`.
  * The one selection of the generator, the adapter (it routes buildSpec's operations) and the functions.
  * @see platform-facts.md "Max 30 operations per action spec"
  */
@@ -10,6 +12,7 @@ import { requiresTask, type CatalogTool } from '../mcp/catalog.js';
 import { ProblemsFoundError } from '../errors.js';
 import type { SpecNote } from './notes.js';
 import { lazyModule } from '../lazy-module.js';
+import { OVERFLOW_OPERATIONS } from './overflow.js';
 
 const picomatch = lazyModule<typeof picomatchType>('picomatch');
 
@@ -29,6 +32,8 @@ export interface SelectOptions {
   overflow?: 'error' | 'generic';
   /** Max operations, undefined = no limit (the generic profile). */
   limit?: number;
+  /** Operations the spec has whatever the tools (not the overflow's own): they take room in `limit`. */
+  fixed?: number;
 }
 
 export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions): ToolSelection {
@@ -57,19 +62,20 @@ export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions):
       hint: `tool names are: ${sorted.slice(0, 10).map((t) => t.name).join(', ')}${sorted.length > 10 ? ', …' : ''}`,
     });
   }
-  const limit = opts.limit;
+  const limit = opts.limit === undefined ? undefined : opts.limit - (opts.fixed ?? 0);
   if (limit === undefined || kept.length <= limit) return { operations: kept, overflow: [], notes };
-  if (opts.overflow !== 'generic') {
-    throw new ProblemsFoundError(`the server has ${kept.length} tools, but ChatGPT accepts at most ${limit} operations per action`, {
-      hint: `choose tools with --include/--exclude PATTERN (globs on tool names, repeatable), or add --overflow generic to keep ${limit - 1} operations and reach the rest through one call_tool operation`,
+  const room = limit - OVERFLOW_OPERATIONS;
+  if (opts.overflow !== 'generic' || room < 1) {
+    throw new ProblemsFoundError(`the server has ${kept.length} tools, but ChatGPT accepts at most ${opts.limit} operations per action${opts.fixed ? ` (${opts.fixed} of them taken by fixed operations)` : ''}`, {
+      hint: `choose tools with --include/--exclude PATTERN (globs on tool names, repeatable), or add --overflow generic to keep ${room} operations and reach the rest through the call_tool and describe_tool operations`,
     });
   }
-  const operations = kept.slice(0, limit - 1);
-  const overflow = kept.slice(limit - 1);
+  const operations = kept.slice(0, room);
+  const overflow = kept.slice(room);
   notes.push({
     level: 'warning',
     code: 'overflow',
-    message: `${overflow.length} tools are reachable only through the generic call_tool operation: ${overflow.map((t) => t.name).join(', ')}`,
+    message: `${overflow.length} tools are reachable only through the generic call_tool operation (describe_tool gives their schemas): ${overflow.map((t) => t.name).join(', ')}`,
   });
   return { operations, overflow, notes };
 }

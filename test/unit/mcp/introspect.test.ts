@@ -100,7 +100,11 @@ describe('listAllTools on malformed answers (checked here, as the SDK schema did
   it.each([
     ['no tools array', { tools: {} }, 'tools/list answered without a "tools" array'],
     ['an entry without a name', { tools: [{ inputSchema: { type: 'object' } }] }, 'tools/list entry 0 has no string "name"'],
-    ['an input schema that is not an object schema', { tools: [tool('a'), { name: 'b', inputSchema: { type: 'string' } }] }, 'tools/list entry 1 ("b") has an inputSchema that is not a JSON Schema with "type": "object"'],
+    ['an input schema whose type rules out an object', { tools: [tool('a'), { name: 'b', inputSchema: { type: 'string' } }] }, 'tools/list entry 1 ("b") has an inputSchema of "type": "string", which cannot describe a JSON object (what tool arguments and results are)'],
+    ['an input schema that is not a JSON object', { tools: [{ name: 'b', inputSchema: 'x' }] }, 'tools/list entry 0 ("b") has an inputSchema that is "x", not a JSON Schema object'],
+    ['no input schema', { tools: [{ name: 'b' }] }, 'tools/list entry 0 ("b") has no inputSchema'],
+    ['a type that is not a string', { tools: [{ name: 'b', inputSchema: { type: 3 } }] }, 'tools/list entry 0 ("b") has an inputSchema whose "type" is neither a string nor an array of strings'],
+    ['an output schema of the wrong type', { tools: [{ ...tool('b'), outputSchema: { type: 'array' } }] }, 'tools/list entry 0 ("b") has an outputSchema of "type": "array"'],
     ['a description that is not a string', { tools: [{ ...tool('a'), description: 5 }] }, 'tools/list entry 0 ("a") has a "description" that is not a string'],
     ['a hint of the wrong type', { tools: [{ ...tool('a'), annotations: { readOnlyHint: 'yes' } }] }, 'tools/list entry 0 ("a") has an annotation "readOnlyHint" of the wrong type'],
     ['an unknown taskSupport', { tools: [{ ...tool('a'), execution: { taskSupport: 'sometimes' } }] }, 'tools/list entry 0 ("a") has an unknown execution.taskSupport'],
@@ -109,8 +113,26 @@ describe('listAllTools on malformed answers (checked here, as the SDK schema did
     await expect(listAllTools(answering(result))).rejects.toThrow(message);
   });
 
+  it('keeps a schema without "type" exactly as sent (server-gitlab sends only $schema); a type array with "object" too', async () => {
+    const untyped = { name: 'create_issue', inputSchema: { $schema: 'http://json-schema.org/draft-07/schema#' } };
+    const nullable = { name: 'b', inputSchema: { type: ['object', 'null'], properties: { q: { type: 'string' } } }, outputSchema: { properties: { ok: { type: 'boolean' } } } };
+    expect(await listAllTools(answering({ tools: [untyped, nullable] }))).toEqual([untyped, nullable]);
+  });
+
   it('keeps only the annotation hints and the execution member MCP defines (as the SDK parse did)', async () => {
     const [got] = await listAllTools(answering({ tools: [{ ...tool('a'), annotations: { readOnlyHint: true, vendorHint: 1 }, execution: { taskSupport: 'optional', x: 1 } }] }));
     expect(got).toEqual({ ...tool('a'), annotations: { readOnlyHint: true }, execution: { taskSupport: 'optional' } });
+  });
+});
+
+describe('readCatalog on an answer it cannot read', () => {
+  it('names the tool and the problem, and does not blame a server error', async () => {
+    const session = { request: async () => ({ tools: [{ name: 'ok', inputSchema: { $schema: 'x' } }, { name: 'bad', inputSchema: { type: 'string' } }] }) } as unknown as McpSession;
+    const connection = { session, target: { kind: 'stdio', command: 'srv', args: [], env: {} }, transport: 'stdio', stderrTail: () => [], close: async () => {} } as unknown as Connection;
+    const error = (await readCatalog(connection).catch((e: unknown) => e)) as McpConnectionError;
+    expect(error).toBeInstanceOf(McpConnectionError);
+    expect(error.message).toMatch(/^the tools\/list answer of .*srv.* cannot be read: tools\/list entry 1 \("bad"\) has an inputSchema of "type": "string"/);
+    expect(error.hint).toBe('the server answered, but not in the shape MCP defines; report it to the server\'s authors');
+    expect(`${error.message} ${error.hint}`).not.toMatch(/answered with an error|check its logs/);
   });
 });

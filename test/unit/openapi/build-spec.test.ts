@@ -116,25 +116,39 @@ describe('buildSpec', () => {
     expect(buildSpec(catalog([tool('a')]), { serverUrl: 'http://localhost:3000', profile: 'generic' }).spec.servers).toEqual([{ url: 'http://localhost:3000' }]);
   });
 
-  it('> 30 tools: ProblemsFoundError; --overflow generic: 29 operations + call_tool', () => {
+  it('> 30 tools: ProblemsFoundError; --overflow generic: 28 operations + call_tool + describe_tool', () => {
     const tools = Array.from({ length: 31 }, (_, i) => tool(`t${String(i).padStart(2, '0')}`, i === 30 ? { annotations: { readOnlyHint: true } } : {}));
     expect(() => buildSpec(catalog(tools), { serverUrl: url })).toThrow(/31 tools.*at most 30/);
     const { spec, operations } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic' });
     expect(operations).toHaveLength(30);
-    expect(operations.at(-1)).toEqual({ kind: 'generic', operationId: 'call_tool', path: '/tools/call_tool' });
+    expect(operations.slice(-2)).toEqual([
+      { kind: 'generic', operationId: 'call_tool', path: '/tools/call_tool' },
+      { kind: 'describe', operationId: 'describe_tool', path: '/tools/describe_tool' },
+    ]);
     const generic = op(spec, 'call_tool');
-    expect(generic.requestBody.content['application/json'].schema.properties.name.enum).toEqual(['t29', 't30']);
+    expect(generic.requestBody.content['application/json'].schema.properties.name.enum).toEqual(['t28', 't29', 't30']);
     expect(generic['x-openai-isConsequential']).toBe(true);
+    expect(generic.description).toMatch(/^Calls a tool that has no operation of its own\. Call describe_tool first/);
+    const describe = op(spec, 'describe_tool');
+    expect(describe.requestBody.content['application/json'].schema).toEqual({
+      type: 'object', properties: { name: { type: 'string', enum: ['t28', 't29', 't30'], description: 'The tool to describe.' } }, required: ['name'], additionalProperties: false,
+    });
+    // read-only, whatever the tools it describes do
+    expect(describe['x-openai-isConsequential']).toBe(false);
+    expect(describe.responses['200'].content['application/json'].schema.required).toEqual(['name', 'inputSchema']);
     expect(gptImportProblems(spec)).toEqual([]);
     // the generic profile has no operation limit
     expect(buildSpec(catalog(tools), { serverUrl: url, profile: 'generic' }).operations).toHaveLength(31);
   });
 
-  it('the generic operation never takes a tool\'s id', () => {
-    const tools = Array.from({ length: 31 }, (_, i) => tool(i === 0 ? 'call_tool' : `t${String(i).padStart(2, '0')}`));
-    const { operations } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic' });
-    expect(operations.at(-1)!.operationId).toBe('call_tool_2');
+  it('the overflow operations never take a tool\'s id', () => {
+    const tools = Array.from({ length: 31 }, (_, i) => tool(i === 0 ? 'call_tool' : i === 1 ? 'describe_tool' : `t${String(i).padStart(2, '0')}`));
+    const { operations, spec } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic' });
+    expect(operations.slice(-2).map((o) => o.operationId)).toEqual(['call_tool_2', 'describe_tool_2']);
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(30);
+    // each names the other by its real id
+    expect(op(spec, 'call_tool_2').description).toContain('Call describe_tool_2 first');
+    expect(op(spec, 'describe_tool_2').description).toContain('before call_tool_2');
   });
 
   it('exactly one security scheme, applied globally', () => {

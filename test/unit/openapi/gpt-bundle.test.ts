@@ -59,10 +59,13 @@ describe('renderInstructions', () => {
     expect(notes.map((n) => n.code)).toEqual(['instructions-shortened']);
   });
 
-  it('explains how to reach the overflow tools through call_tool', () => {
+  it('explains how to reach the overflow tools: describe_tool first, then call_tool', () => {
     const catalog = fixture('forty-tools');
     const build = buildSpec(catalog, { serverUrl: url, overflow: 'generic' });
     const { text } = renderInstructions(template, catalog, build);
+    const first = '- The tools below have no action of their own. Before calling one, call `describe_tool` with {"name": "<tool>"} to read its input schema, then call `call_tool` with {"name": "<tool>", "arguments": {…}} matching that schema.';
+    expect(text).toContain(first);
+    expect(text.indexOf(first)).toBeLessThan(text.indexOf('- `tool_29` through `call_tool`'));
     expect(text).toContain('- `tool_40` through `call_tool` with {"name": "tool_40", "arguments": {…}}: Changes things: tell the user before calling it. Arguments: x. Tool number 40.');
   });
 });

@@ -39,10 +39,18 @@ describe('selectTools', () => {
     expect(error!.hint).toMatch(/--overflow generic/);
   });
 
-  it('overflow generic keeps 29 operations and puts the rest behind call_tool', () => {
+  it('overflow generic keeps 28 operations and puts the rest behind call_tool and describe_tool', () => {
     const s = selectTools(forty, { limit: 30, overflow: 'generic' });
-    expect(s.operations).toHaveLength(29);
-    expect(names(s.overflow)).toEqual(Array.from({ length: 11 }, (_, i) => `t${29 + i}`));
+    expect(s.operations).toHaveLength(28);
+    expect(names(s.overflow)).toEqual(Array.from({ length: 12 }, (_, i) => `t${28 + i}`));
+  });
+
+  it('fixed operations (e.g. a jobs operation) take room in the limit', () => {
+    expect(selectTools(forty.slice(0, 29), { limit: 30, fixed: 1 }).operations).toHaveLength(29);
+    expect(() => selectTools(forty.slice(0, 30), { limit: 30, fixed: 1 })).toThrow(/30 tools.*at most 30 operations per action \(1 of them taken by fixed operations\)/);
+    const s = selectTools(forty, { limit: 30, fixed: 1, overflow: 'generic' });
+    expect(s.operations).toHaveLength(27);
+    expect(s.overflow).toHaveLength(13);
   });
 
   it('exactly 30 fits', () => {
