@@ -1,7 +1,9 @@
 /**
  * An agent loop with the official `openai` package and any MCP server, through the mcp-actions library:
- * the MCP tools become strict Chat Completions function tools, the model's answer streams as it is written,
- * and every tool call is routed back to the MCP tool through the name map.
+ * the MCP tools become strict Chat Completions function tools (every one: what strict mode cannot say, a free-form
+ * object for one, the model sends as a string holding JSON), the model's answer streams as it is written, and
+ * every tool call is routed back to the MCP tool through the name map, its encoded arguments decoded and checked
+ * against the tool's own schema; a mistake goes back to the model as an error it can correct.
  *
  *   OPENAI_API_KEY=sk-… npx tsx examples/openai-agent.ts "Weather in Lisbon?" -- node fixtures/servers/demo.mjs
  *
@@ -11,7 +13,10 @@
 import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { buildFunctionTools, connect, formatToolResult, readCatalog, toMcpCall, type Connection, type Target, type ToolCatalog } from '../src/index.js';
+import {
+  buildFunctionTools, connect, formatError, formatToolResult, McpActionsError, readCatalog, toMcpCall,
+  type Connection, type FunctionCodec, type Target, type ToolCatalog,
+} from '../src/index.js';
 
 export interface AgentOptions {
   /** The MCP server: stdio command or HTTP URL. */
@@ -43,7 +48,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
   const connection = await connect(options.target, { timeoutMs: 30_000 });
   try {
     const catalog = await readCatalog(connection);
-    const { tools, nameMap } = buildFunctionTools(catalog, { api: 'chat', strict: true });
+    const { tools, nameMap, encoded } = buildFunctionTools(catalog, { api: 'chat', strict: true });
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: options.prompt }];
     const toolCalls: ToolCallRecord[] = [];
     for (let turn = 0; turn < (options.maxTurns ?? 8); turn++) {
@@ -51,7 +56,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
       messages.push({ role: 'assistant', content: text === '' ? null : text, ...(calls.length ? { tool_calls: calls } : {}) });
       if (calls.length === 0) return { text, toolCalls, messages };
       for (const call of calls) {
-        const record = await callTool(connection, catalog, nameMap, call);
+        const record = await callTool(connection, catalog, { nameMap, encoded }, call);
         if ('toolName' in record) toolCalls.push(record);
         messages.push({ role: 'tool', tool_call_id: call.id, content: record.result });
       }
@@ -94,16 +99,18 @@ async function streamTurn(
 async function callTool(
   connection: Connection,
   catalog: ToolCatalog,
-  nameMap: Record<string, string>,
+  routing: { nameMap: Record<string, string>; encoded: Record<string, FunctionCodec> },
   call: ChatCompletionMessageToolCall,
 ): Promise<ToolCallRecord | { result: string }> {
   if (call.type !== 'function') return { result: `Error: unsupported tool call type ${call.type}` };
   try {
-    const mcp = toMcpCall(catalog, nameMap, call.function.name, call.function.arguments);
+    // decodes what strict mode made the model encode, then checks the arguments against the tool's own schema
+    const mcp = toMcpCall(catalog, routing.nameMap, call.function.name, call.function.arguments, { encoded: routing.encoded });
     const result = (await connection.session.request('tools/call', { name: mcp.name, arguments: mcp.arguments })) as Parameters<typeof formatToolResult>[0];
     return { functionName: call.function.name, toolName: mcp.name, arguments: mcp.arguments, result: formatToolResult(result) };
   } catch (error) {
-    return { result: `Error: ${error instanceof Error ? error.message : String(error)}` };
+    // the message says what to correct (and, for a typed error, the hint what to do next): the model reads it
+    return { result: `Error: ${error instanceof McpActionsError ? formatError(error) : error instanceof Error ? error.message : String(error)}` };
   }
 }
 

@@ -39,7 +39,8 @@ export {
 } from './functions/build-tools.js';
 export { toStrictSchema, type StrictResult } from './functions/strict-schema.js';
 export type { FunctionNote } from './functions/strict-keywords.js';
-export { restoreArguments, toMcpCall, type McpCall } from './functions/route-call.js';
+export { InvalidArgumentsError, restoreArguments, toMcpCall, type McpCall, type RouteOptions } from './functions/route-call.js';
+export { decodeArguments, encodeArguments, DecodeError, type ArgumentCodec, type DecodeProblem, type FunctionCodec } from './functions/codec.js';
 export { formatToolResult, type ToolResultLike } from './functions/tool-result.js';
 export { buildResponsesMcpTool, type ResponsesMcpOptions, type ResponsesMcpTool } from './functions/responses-mcp.js';
 export { createAdapter, DEFAULT_CALL_TIMEOUT_MS, type Adapter, type AdapterLimits, type AdapterOptions } from './adapter/app.js';

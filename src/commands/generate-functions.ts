@@ -27,15 +27,19 @@ export async function generateFunctionsCommand(operands: string[], opts: Generat
   const catalog = await listTools(target, { timeoutMs, baseEnv: io.env });
   const result = buildFunctionTools(catalog, { api, strict: opts.strict === true, include: opts.include, exclude: opts.exclude });
   printNotes(result.notes, io);
-  const map = `${JSON.stringify(result.nameMap, null, 2)}\n`;
+  // "$encoded" can never be a function name (^[a-zA-Z0-9_-]{1,64}$): toMcpCall reads it from the same file
+  const routing = Object.keys(result.encoded).length ? { ...result.nameMap, $encoded: result.encoded } : result.nameMap;
+  const map = `${JSON.stringify(routing, null, 2)}\n`;
   if (opts.nameMap !== undefined) {
     await writeNameMap(resolve(io.cwd, opts.nameMap), map, opts.nameMap);
     io.stderr(`name map written to ${opts.nameMap}\n`);
   } else {
-    io.stderr(`name map (function name → MCP tool name):\n${map}`);
+    io.stderr(`name map (function name → MCP tool name${routing === result.nameMap ? '' : '; "$encoded": the fields to decode'}):\n${map}`);
   }
   io.stdout(`${JSON.stringify(result.tools, null, 2)}\n`);
   io.stderr(`${summaryLine(result.tools, api, opts.strict === true)}\n`);
+  const encodedNote = encodedLine(result.encoded, opts.nameMap);
+  if (encodedNote) io.stderr(`${encodedNote}\n`);
   return 0;
 }
 
@@ -46,6 +50,14 @@ export function summaryLine(tools: ReadonlyArray<ChatFunctionTool | ResponsesFun
   const strictCount = tools.filter((t) => ('function' in t ? t.function.strict : t.strict) === true).length;
   const loose = tools.length - strictCount;
   return `${head}: ${strictCount} strict${loose ? `, ${loose} not strict (the warnings above say why)` : ''}`;
+}
+
+/** The line after the summary when some strict arguments are encoded: how many, and where the decoder finds them. */
+export function encodedLine(encoded: Readonly<Record<string, unknown>>, nameMapFile: string | undefined): string | undefined {
+  const count = Object.keys(encoded).length;
+  if (count === 0) return undefined;
+  const where = nameMapFile === undefined ? 'the name map above' : nameMapFile;
+  return `${count} of them take some arguments encoded (strings holding JSON, key/value lists): "$encoded" in ${where} says which; toMcpCall decodes them`;
 }
 
 async function writeNameMap(path: string, text: string, given: string): Promise<void> {

@@ -11,6 +11,7 @@ import { normalizeToolSchema } from './normalize.js';
 import { selectTools } from '../openapi/select-tools.js';
 import { untypedSchemaNotes } from '../openapi/untyped-schema.js';
 import { defineOwn, type FunctionNote } from './strict-keywords.js';
+import type { FunctionCodec } from './codec.js';
 import { toStrictSchema } from './strict-schema.js';
 
 /** OpenAI rejects a request with more tools: "array too long ... maximum length 128". */
@@ -49,6 +50,11 @@ export interface FunctionToolsResult<T = ChatFunctionTool | ResponsesFunctionToo
   tools: T[];
   /** function name → MCP tool name: how a tool call is routed back. */
   nameMap: Record<string, string>;
+  /**
+   * function name → where its strict arguments are encoded (JSON strings, key/value pairs), for the strict
+   * functions that have such fields; `toMcpCall` decodes them. Empty without `strict`.
+   */
+  encoded: Record<string, FunctionCodec>;
   notes: FunctionNote[];
 }
 
@@ -69,37 +75,43 @@ export function buildFunctionTools(catalog: ToolCatalog, options: FunctionToolsO
   const mapping = mapToolNames(selected.map((t) => t.name));
   notes.push(...mapping.notes.map((message): FunctionNote => ({ level: 'info', code: 'name-mapped', message })));
   const nameMap: Record<string, string> = {};
+  const encoded: Record<string, FunctionCodec> = {};
   const tools = selected.map((tool) => {
     const name = mapping.ids.get(tool.name)!;
     defineOwn(nameMap, name, tool.name);
-    const definition = toDefinition(tool, name, options.strict === true, notes);
+    const { definition, codec } = toDefinition(tool, name, options.strict === true, notes);
+    if (codec !== undefined) defineOwn(encoded, name, codec);
     return options.api === 'chat'
       ? ({ type: 'function', function: definition } satisfies ChatFunctionTool)
       : ({ type: 'function', ...definition, strict: definition.strict ?? false } satisfies ResponsesFunctionTool);
   });
-  return { tools, nameMap, notes };
+  return { tools, nameMap, encoded, notes };
 }
 
-function toDefinition(tool: CatalogTool, name: string, strict: boolean, notes: FunctionNote[]): FunctionDefinition {
+function toDefinition(tool: CatalogTool, name: string, strict: boolean, notes: FunctionNote[]): { definition: FunctionDefinition; codec?: FunctionCodec } {
   notes.push(...untypedSchemaNotes(tool));
   const normalized = normalizeToolSchema(tool.inputSchema, { tool: tool.name });
   notes.push(...normalized.notes);
   const parameters = asObjectRoot(normalized.schema);
   const description = describe(tool);
   const base = { name, ...(description ? { description } : {}) };
-  if (!strict) return { ...base, parameters };
-  const converted = toStrictSchema(parameters, { tool: tool.name });
-  notes.push(...converted.notes);
-  if (converted.notes.some((n) => n.level === 'error')) {
-    notes.push({
+  if (!strict) return { definition: { ...base, parameters } };
+  // the untyped-root reading is the converter's own (an object that takes any arguments): give it the raw root
+  const converted = toStrictSchema(normalized.schema, { tool: tool.name });
+  const errors = converted.notes.filter((n) => n.level === 'error');
+  if (errors.length) {
+    // only what explains the fallback: the other notes describe a schema that is not the one emitted
+    notes.push(...errors, {
       tool: tool.name,
       level: 'warning',
       code: 'strict-fallback',
       message: 'its input schema cannot be represented in strict mode (see the errors above); emitted with strict: false',
     });
-    return { ...base, parameters, strict: false };
+    return { definition: { ...base, parameters, strict: false } };
   }
-  return { ...base, parameters: converted.schema, strict: true };
+  notes.push(...converted.notes);
+  const encodes = Object.keys(converted.codec).length > 0;
+  return { definition: { ...base, parameters: converted.schema, strict: true }, ...(encodes ? { codec: converted.codec } : {}) };
 }
 
 /** Function parameters must be an object schema; a tool without one takes no arguments. */

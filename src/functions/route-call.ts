@@ -1,10 +1,15 @@
 /**
- * Routing a model's function call back to the MCP tool: the name map gives the tool, and the arguments lose
- * the `null`s that strict mode makes the model send for optional properties the tool does not accept null
- * for (strict mode has no optional properties, MCP servers do). Pure.
+ * Routing a model's function call back to the MCP tool: the name map gives the tool; the arguments are decoded
+ * where strict mode made them encoded (codec.ts), lose the `null`s strict mode makes the model send for optional
+ * properties the tool does not accept null for (strict mode has no optional properties, MCP servers do), and are
+ * checked against the tool's own input schema, so a mistake comes back to the model as an error it can correct
+ * instead of reaching the server. Pure (the validators are compiled once per catalog and kept with it).
  */
-import { UsageError } from '../errors.js';
-import type { JsonSchema, ToolCatalog } from '../mcp/catalog.js';
+import { createValidatorFactory, type ArgumentProblem, type CompiledValidator } from '../adapter/validate-args.js';
+import { McpActionsError, UsageError } from '../errors.js';
+import type { CatalogTool, JsonSchema, ToolCatalog } from '../mcp/catalog.js';
+import { normalizeSchema } from '../openapi/schema.js';
+import { decodeArguments, DecodeError, type FunctionCodec } from './codec.js';
 import { acceptsNull } from './nullable.js';
 import { defineOwn, isObject, resolveLocalRef } from './strict-keywords.js';
 
@@ -13,14 +18,36 @@ export interface McpCall {
   arguments: Record<string, unknown>;
 }
 
+export interface RouteOptions {
+  /**
+   * function name → codec: `encoded` of buildFunctionTools' result. Default: the `"$encoded"` member of the name
+   * map when it has one (the `--name-map` file of `generate functions --strict`), else nothing is decoded.
+   */
+  encoded?: Readonly<Record<string, FunctionCodec>>;
+  /** Check the decoded arguments against the tool's input schema (default true). */
+  validate?: boolean;
+}
+
+/** The arguments the model sent cannot be used: what to correct, in words the model can act on. */
+export class InvalidArgumentsError extends McpActionsError {
+  readonly problems: ArgumentProblem[];
+  constructor(functionName: string, what: string, problems: ArgumentProblem[]) {
+    const listed = problems.slice(0, 5).map((p) => p.message).join('; ');
+    const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
+    super(`the arguments of "${functionName}" ${what}: ${listed}${more}`, { hint: 'correct them and call the function again' });
+    this.problems = problems;
+  }
+}
+
 /** Turns a function call (name + JSON arguments, as the model sent them) into the MCP `tools/call` params. */
 export function toMcpCall(
   catalog: ToolCatalog,
   nameMap: Readonly<Record<string, string>>,
   functionName: string,
   argumentsJson: string,
+  options: RouteOptions = {},
 ): McpCall {
-  const toolName = Object.hasOwn(nameMap, functionName) ? nameMap[functionName] : undefined;
+  const toolName = Object.hasOwn(nameMap, functionName) && typeof nameMap[functionName] === 'string' ? nameMap[functionName] : undefined;
   const tool = toolName === undefined ? undefined : catalog.tools.find((t) => t.name === toolName);
   if (tool === undefined) {
     throw new UsageError(`the model called "${functionName}", which is not one of the tools it was given`, {
@@ -36,7 +63,46 @@ export function toMcpCall(
   if (!isObject(args)) {
     throw new UsageError(`the arguments of "${functionName}" are not a JSON object`, { hint: 'the model sent malformed arguments; retry the turn' });
   }
-  return { name: tool.name, arguments: restoreArguments(tool.inputSchema, args) };
+  const codecs = options.encoded ?? fromNameMap(nameMap);
+  const codec = codecs !== undefined && Object.hasOwn(codecs, functionName) ? codecs[functionName] : undefined;
+  let decoded = args;
+  if (codec !== undefined) {
+    try {
+      decoded = decodeArguments(codec, args);
+    } catch (error) {
+      if (error instanceof DecodeError) throw new InvalidArgumentsError(functionName, 'cannot be decoded', error.problems);
+      throw error;
+    }
+  }
+  const restored = restoreArguments(tool.inputSchema, decoded);
+  if (options.validate !== false) {
+    const problems = validatorOf(catalog, tool).validate(restored);
+    if (problems) throw new InvalidArgumentsError(functionName, `do not match the input schema of tool "${tool.name}"`, problems);
+  }
+  return { name: tool.name, arguments: restored };
+}
+
+function fromNameMap(nameMap: Readonly<Record<string, unknown>>): Readonly<Record<string, FunctionCodec>> | undefined {
+  const value = Object.hasOwn(nameMap, '$encoded') ? nameMap.$encoded : undefined;
+  return isObject(value) ? (value as Record<string, FunctionCodec>) : undefined;
+}
+
+/** One ajv instance per catalog (its cache goes with the catalog), one compiled validator per tool. */
+const factories = new WeakMap<ToolCatalog, { compile: (schema: JsonSchema) => CompiledValidator; byTool: WeakMap<CatalogTool, CompiledValidator> }>();
+
+function validatorOf(catalog: ToolCatalog, tool: CatalogTool): CompiledValidator {
+  let entry = factories.get(catalog);
+  if (!entry) {
+    entry = { compile: createValidatorFactory(), byTool: new WeakMap() };
+    factories.set(catalog, entry);
+  }
+  let validator = entry.byTool.get(tool);
+  if (!validator) {
+    // the schema the adapter checks: the tool's own, dialect-normalised, every constraint kept
+    validator = entry.compile(normalizeSchema(tool.inputSchema, { tool: tool.name }).schema);
+    entry.byTool.set(tool, validator);
+  }
+  return validator;
 }
 
 /**
@@ -60,8 +126,10 @@ function strip(schema: unknown, value: unknown, root: JsonSchema, hops: Readonly
   if (shape === undefined) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    const sub = Object.hasOwn(shape.properties, key) ? shape.properties[key] : undefined;
-    if (item === null && !shape.required.has(key) && isObject(sub) && !acceptsNullDeep(sub, root)) continue;
+    const declared = Object.hasOwn(shape.properties, key);
+    const sub = declared ? shape.properties[key] : shape.additional;
+    // only a declared property can be one strict mode made the model send: other keys are the model's own values
+    if (item === null && declared && !shape.required.has(key) && isObject(sub) && !acceptsNullDeep(sub, root, new Set())) continue;
     defineOwn(out, key, strip(sub, item, root, new Set()));
   }
   return out;
@@ -70,6 +138,8 @@ function strip(schema: unknown, value: unknown, root: JsonSchema, hops: Readonly
 interface ObjectShape {
   properties: Record<string, unknown>;
   required: Set<string>;
+  /** The schema of the keys `properties` does not declare (`additionalProperties`), when it is one. */
+  additional?: JsonSchema;
 }
 
 /**
@@ -90,20 +160,33 @@ function objectShape(schema: JsonSchema, value: Record<string, unknown>, root: J
     if (fit) parts.push(fit);
   }
   const withProps = parts.filter((p) => isObject(p.properties));
-  if (withProps.length === 0) return undefined;
+  const additional = parts.map((p) => p.additionalProperties).find(isObject);
+  if (withProps.length === 0 && additional === undefined) return undefined;
   const properties: Record<string, unknown> = {};
   const required = new Set<string>();
   for (const part of withProps) {
     for (const [k, v] of Object.entries(part.properties as Record<string, unknown>)) if (!Object.hasOwn(properties, k)) defineOwn(properties, k, v);
   }
   for (const part of parts) if (Array.isArray(part.required)) for (const r of part.required) if (typeof r === 'string') required.add(r);
-  return { properties, required };
+  return { properties, required, ...(additional ? { additional } : {}) };
 }
 
-function acceptsNullDeep(schema: JsonSchema, root: JsonSchema): boolean {
+/** Whether a schema may accept null; true unless it says otherwise (a null is dropped only when it surely is invalid). */
+function acceptsNullDeep(schema: JsonSchema, root: JsonSchema, refs: ReadonlySet<string>): boolean {
   if (typeof schema.$ref === 'string') {
+    if (refs.has(schema.$ref)) return true;
     const target = resolveLocalRef(root, schema.$ref);
-    return target !== undefined && acceptsNull(target);
+    return target === undefined || acceptsNullDeep(target, root, new Set([...refs, schema.$ref]));
   }
-  return acceptsNull(schema) || (Array.isArray(schema.enum) && schema.enum.includes(null)) || schema.const === null;
+  if (schema.nullable === true || acceptsNull(schema)) return true;
+  if (Array.isArray(schema.enum)) return schema.enum.includes(null);
+  if ('const' in schema) return schema.const === null;
+  if (schema.type !== undefined) return false;
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = schema[key];
+    if (Array.isArray(branches)) return branches.some((b) => b === true || (isObject(b) && acceptsNullDeep(b, root, refs)));
+  }
+  if (Array.isArray(schema.allOf)) return schema.allOf.every((b) => b === true || (isObject(b) && acceptsNullDeep(b, root, refs)));
+  // an object or array shape without a type still accepts null: JSON Schema applies those keywords to their types only
+  return true;
 }

@@ -14,6 +14,13 @@ import { connect, formatToolResult, type StdioTarget } from '../../src/index.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const demo: StdioTarget = { kind: 'stdio', command: process.execPath, args: [`${root}fixtures/servers/demo.mjs`], env: {} };
+/** mcp-server-kubernetes' real tool list (fixtures/tools/SOURCES.md), served by the catalog fixture server, which echoes each call. */
+const kubernetes: StdioTarget = {
+  kind: 'stdio',
+  command: process.execPath,
+  args: [`${root}fixtures/servers/catalog-server.mjs`, `${root}fixtures/tools/mcp-server-kubernetes.json`],
+  env: {},
+};
 const everything: StdioTarget = {
   kind: 'stdio',
   command: process.execPath,
@@ -109,6 +116,34 @@ describe('examples/openai-agent.ts against a stand-in endpoint', () => {
 
     expect(pieces).toEqual(['Lisbon will be ', 'fine.']);
     expect(result.text).toBe('Lisbon will be fine.');
+  });
+
+  it('calls a free-form-object tool through strict mode: the JSON string decoded, a bad one sent back to be corrected', async () => {
+    requests.length = 0;
+    const args = (patchData: string) => JSON.stringify({ resourceType: 'deployment', name: 'web', namespace: null, patchType: 'merge', patchData, patchFile: null, dryRun: null, context: null });
+    script = [
+      // first try: not JSON at all; the model reads the error and sends it again, right
+      { call: { name: 'kubectl_patch', arguments: args('{spec: {replicas: 3}}') } },
+      { call: { name: 'kubectl_patch', arguments: args('{"spec":{"replicas":3}}') } },
+      { text: ['Scaled to 3.'] },
+    ];
+    const result = await runAgent({ target: kubernetes, prompt: 'Scale web to 3', openai: tooling(), model: 'stand-in' });
+
+    // every tool of the server went out strict, patchData as a string holding JSON
+    const sent = requests[0]!.tools! as unknown as Array<{ function: { name: string; strict: boolean; parameters: { properties: Record<string, { type: unknown }> } } }>;
+    expect(sent).toHaveLength(23);
+    expect(sent.filter((t) => t.function.strict !== true)).toEqual([]);
+    expect(sent.find((t) => t.function.name === 'kubectl_patch')!.function.parameters.properties.patchData!.type).toEqual(['string', 'null']);
+
+    const firstAnswer = requests[1]!.messages.find((m) => m.role === 'tool') as { content: string };
+    expect(firstAnswer.content).toMatch(/^Error: the arguments of "kubectl_patch" cannot be decoded: "\/patchData" is not valid JSON \(.+\); send the value as a string holding JSON, e\.g\. .+; correct them and call the function again$/);
+    const secondAnswer = requests[2]!.messages.filter((m) => m.role === 'tool')[1] as { content: string };
+    // the MCP server got the object itself, and no null for what the model left out
+    const decoded = { resourceType: 'deployment', name: 'web', patchType: 'merge', patchData: { spec: { replicas: 3 } } };
+    expect(secondAnswer.content).toBe(`kubectl_patch ${JSON.stringify(decoded)}`);
+    expect(secondAnswer.content).toBe(await directResult(kubernetes, 'kubectl_patch', decoded));
+    expect(result.toolCalls).toEqual([expect.objectContaining({ functionName: 'kubectl_patch', toolName: 'kubectl_patch', arguments: decoded })]);
+    expect(result.text).toBe('Scaled to 3.');
   });
 
   it('runs a call on server-everything, and reports a bad call to the model instead of crashing', async () => {

@@ -91,6 +91,27 @@ describe('generate functions', () => {
     expect(r.stderr).not.toContain('"get-sum": "get-sum"');
   });
 
+  it('--strict on Azure MCP (61 tools, 55 with a free-form `parameters`): the summary counts what was printed, the name map says what to decode', async () => {
+    const file = join(tmp, 'azure-names.json');
+    const r = await run(['generate', 'functions', '--strict', '--name-map', file, '--', process.execPath, join(root, 'fixtures/servers/catalog-server.mjs'), join(root, 'fixtures/tools/azure-mcp.json')]);
+    expect(r.code).toBe(0);
+    const tools = JSON.parse(r.stdout) as Array<{ function: { name: string; strict: boolean; parameters: { properties: Record<string, { type: unknown }> } } }>;
+    const strict = tools.filter((t) => t.function.strict === true).length;
+    expect([tools.length, strict]).toEqual([61, 61]);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe(`61 Chat Completions function tools: ${strict} strict`);
+    expect(lines.at(-1)).toBe(`55 of them take some arguments encoded (strings holding JSON, key/value lists): "$encoded" in ${file} says which; toMcpCall decodes them`);
+    const map = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> & { $encoded: Record<string, { properties?: Record<string, { as?: string }> }> };
+    expect(Object.keys(map).filter((k) => k !== '$encoded')).toHaveLength(61);
+    expect(Object.keys(map.$encoded)).toHaveLength(55);
+    // what the map says is encoded is what the definitions ask for: a string holding JSON
+    for (const [fn, codec] of Object.entries(map.$encoded)) {
+      const params = tools.find((t) => t.function.name === fn)!.function.parameters;
+      for (const [prop, how] of Object.entries(codec.properties ?? {})) if (how.as === 'json') expect(params.properties[prop]!.type, `${fn}.${prop}`).toEqual(['string', 'null']);
+    }
+    expect(map.$encoded.storage).toEqual({ properties: { parameters: { as: 'json' } } });
+  });
+
   it('--include / --exclude choose the tools', async () => {
     const r = await run(['generate', 'functions', '--api', 'responses', '--include', '*_note*', '--exclude', 'delete_*', ...demo]);
     expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFunctionTools, MAX_FUNCTION_TOOLS } from '../../../src/functions/build-tools.js';
 import { formatToolResult } from '../../../src/functions/tool-result.js';
-import { restoreArguments, toMcpCall } from '../../../src/functions/route-call.js';
+import { InvalidArgumentsError, restoreArguments, toMcpCall } from '../../../src/functions/route-call.js';
 import { buildResponsesMcpTool } from '../../../src/functions/responses-mcp.js';
 import { ConfigError, ProblemsFoundError, UsageError } from '../../../src/errors.js';
 import type { CatalogTool, ToolCatalog } from '../../../src/mcp/catalog.js';
@@ -123,7 +123,22 @@ describe('toMcpCall / restoreArguments', () => {
 
   it('routes by the name map and parses the arguments', () => {
     expect(toMcpCall(catalog, { weather_get: 'weather.get' }, 'weather_get', '{"city":"Oslo","units":null}')).toEqual({ name: 'weather.get', arguments: { city: 'Oslo' } });
-    expect(toMcpCall(catalog, { weather_get: 'weather.get' }, 'weather_get', '')).toEqual({ name: 'weather.get', arguments: {} });
+    expect(toMcpCall(catalog, { weather_get: 'weather.get' }, 'weather_get', '', { validate: false })).toEqual({ name: 'weather.get', arguments: {} });
+  });
+
+  it('checks the arguments against the tool\'s own schema: an error the model can correct, listing each problem', () => {
+    let error: unknown;
+    try {
+      toMcpCall(catalog, { weather_get: 'weather.get' }, 'weather_get', '{"units":"kelvin","list":[{"y":1}]}');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentsError);
+    expect((error as InvalidArgumentsError).message).toBe(
+      'the arguments of "weather_get" do not match the input schema of tool "weather.get": missing required property "city"; "/units" must be one of "metric", "imperial"; missing required property "x" in "/list/0"',
+    );
+    expect((error as InvalidArgumentsError).hint).toBe('correct them and call the function again');
+    expect((error as InvalidArgumentsError).problems.map((p) => p.path)).toEqual(['/city', '/units', '/list/0/x']);
   });
 
   it('rejects unknown functions and malformed arguments with a usage error', () => {

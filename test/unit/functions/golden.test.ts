@@ -47,12 +47,13 @@ describe('golden function tools', () => {
     expect(Object.values(result.nameMap).sort()).toEqual(callable.map((t) => t.name).sort());
   });
 
-  it('strict edge cases: the map tool falls back, the others convert', () => {
-    const { tools, nameMap, notes } = buildFunctionTools(catalog('functions-edge'), { api: 'responses', strict: true });
+  it('strict edge cases: the map tool takes pairs, the others convert, every one strict', () => {
+    const { tools, nameMap, notes, encoded } = buildFunctionTools(catalog('functions-edge'), { api: 'responses', strict: true });
     const byTool = Object.fromEntries((tools as unknown as Def[]).map((t) => [nameMap[t.name], t]));
-    expect(byTool.map_tags!.strict).toBe(false);
+    expect(byTool.map_tags!.strict).toBe(true);
+    expect(encoded).toEqual({ map_tags: { properties: { tags: { as: 'entries' } } } });
     expect(byTool['notes.search']!.strict).toBe(true);
-    expect(notes).toContainEqual(expect.objectContaining({ tool: 'map_tags', level: 'warning', code: 'strict-fallback' }));
+    expect(notes.filter((n) => n.code === 'strict-fallback')).toEqual([]);
     const long = tools.find((t) => nameMap[(t as Def).name]!.startsWith('schedule_')) as Def;
     expect(long.name.length).toBeLessThanOrEqual(64);
     expect(long.strict).toBe(true);

@@ -8,7 +8,7 @@ const obj = (properties: S, required: string[] = []): S => ({ type: 'object', pr
 
 /** [name, { given, want, codes }]: `codes` are the note codes expected (any order, exact set). */
 const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
-  ['root without a type becomes an object with no parameters', { given: {}, want: obj({}) }],
+  ['root without a type but with properties is an object', { given: { properties: {} }, want: obj({}) }],
   ['root object without properties', { given: { type: 'object' }, want: obj({}) }],
   ['required property stays as it is', { given: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, want: obj({ a: { type: 'string' } }, ['a']) }],
   ['optional typed property becomes required and nullable', { given: { type: 'object', properties: { a: { type: 'integer' } } }, want: obj({ a: { type: ['integer', 'null'] } }, ['a']) }],
@@ -30,7 +30,7 @@ const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
       want: {
         type: 'object',
         properties: { n: { type: ['object', 'null'], description: 'a note', properties: { t: { type: 'string' } }, required: ['t'], additionalProperties: false } },
-        $defs: { N: { type: 'object', description: 'N', properties: { t: { type: 'string' } }, required: ['t'], additionalProperties: false } },
+        // N is inlined where it was used: no $ref reaches it any more, so it goes
         required: ['n'],
         additionalProperties: false,
       },
@@ -56,13 +56,13 @@ const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
     'objects inside $defs, items and anyOf branches are closed',
     {
       given: {
-        properties: { l: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } }, u: { anyOf: [{ type: 'object', properties: { b: { type: 'string' } }, required: ['b'] }, { type: 'string' }] } },
+        properties: { l: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } }, u: { anyOf: [{ type: 'object', properties: { b: { type: 'string' } }, required: ['b'] }, { $ref: '#/$defs/D' }] } },
         required: ['l', 'u'],
         $defs: { D: { type: 'object', properties: { c: { type: 'boolean' } } } },
       },
       want: {
         type: 'object',
-        properties: { l: { type: 'array', items: obj({ a: { type: ['string', 'null'] } }, ['a']) }, u: { anyOf: [obj({ b: { type: 'string' } }, ['b']), { type: 'string' }] } },
+        properties: { l: { type: 'array', items: obj({ a: { type: ['string', 'null'] } }, ['a']) }, u: { anyOf: [obj({ b: { type: 'string' } }, ['b']), { $ref: '#/$defs/D' }] } },
         $defs: { D: obj({ c: { type: ['boolean', 'null'] } }, ['c']) },
         required: ['l', 'u'],
         additionalProperties: false,
@@ -72,7 +72,6 @@ const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
   ['type inferred from properties', { given: { properties: { o: { properties: { a: { type: 'string' } }, required: ['a'] } }, required: ['o'] }, want: obj({ o: obj({ a: { type: 'string' } }, ['a']) }, ['o']) }],
   ['type inferred from items', { given: { properties: { l: { items: { type: 'string' } } }, required: ['l'] }, want: obj({ l: { type: 'array', items: { type: 'string' } } }, ['l']) }],
   ['type inferred from enum values', { given: { properties: { e: { enum: [1, 2.5] }, s: { enum: ['a'] } }, required: ['e', 's'] }, want: obj({ e: { type: 'number', enum: [1, 2.5] }, s: { type: 'string', enum: ['a'] } }, ['e', 's']) }],
-  ['open object with properties is closed, with a warning', { given: { properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: true }, want: obj({ a: { type: 'string' } }, ['a']), codes: ['strict-closed-object'] }],
   [
     'allOf of objects is merged (properties and required united)',
     {
@@ -82,10 +81,10 @@ const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
     },
   ],
   [
-    'allOf $ref branches are inlined before merging',
+    'allOf $ref branches are inlined before merging (the definition, used nowhere else, goes)',
     {
       given: { properties: { p: { allOf: [{ $ref: '#/$defs/Base' }, { properties: { b: { type: 'number' } } }] } }, required: ['p'], $defs: { Base: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } } },
-      want: { type: 'object', properties: { p: obj({ a: { type: 'string' }, b: { type: ['number', 'null'] } }, ['a', 'b']) }, required: ['p'], $defs: { Base: obj({ a: { type: 'string' } }, ['a']) }, additionalProperties: false },
+      want: { type: 'object', properties: { p: obj({ a: { type: 'string' }, b: { type: ['number', 'null'] } }, ['a', 'b']) }, required: ['p'], additionalProperties: false },
       codes: ['strict-allof-merged'],
     },
   ],
@@ -96,7 +95,6 @@ const rules: Array<[string, { given: S; want: S; codes?: string[] }]> = [
   ['supported string, number and array keywords are kept', { given: { properties: { s: { type: 'string', pattern: '^[a-z]+$', format: 'email' }, n: { type: 'number', minimum: 0, exclusiveMaximum: 10, multipleOf: 0.5 }, l: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, maxItems: 3 } }, required: ['s', 'n', 'l'] }, want: obj({ s: { type: 'string', pattern: '^[a-z]+$', format: 'email' }, n: { type: 'number', minimum: 0, exclusiveMaximum: 10, multipleOf: 0.5 }, l: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, maxItems: 3 } }, ['s', 'n', 'l']) }],
   ['annotations are dropped silently', { given: { $schema: 'https://json-schema.org/draft/2020-12/schema', properties: { a: { type: 'string', examples: ['x'], $comment: 'c', 'x-ui': 1, deprecated: true } }, required: ['a'] }, want: obj({ a: { type: 'string' } }, ['a']) }],
   ['recursive $ref (a tree) is kept', { given: { properties: { t: { $ref: '#/$defs/T' } }, required: ['t'], $defs: { T: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/$defs/T' } } }, required: ['kids'] } } }, want: { type: 'object', properties: { t: { $ref: '#/$defs/T' } }, required: ['t'], $defs: { T: obj({ kids: { type: 'array', items: { $ref: '#/$defs/T' } } }, ['kids']) }, additionalProperties: false } }],
-  ['a required name missing from properties is dropped', { given: { properties: { a: { type: 'string' } }, required: ['a', 'ghost'] }, want: obj({ a: { type: 'string' } }, ['a']), codes: ['strict-required-undeclared'] }],
 ];
 
 /** Keywords strict mode rejects, each on its own: [keyword, schema of property "v", note code, description hint]. */
@@ -106,7 +104,6 @@ const unsupported: Array<[string, S, string, string?]> = [
   ['dependentRequired', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], dependentRequired: { a: ['b'] } }, 'strict-keyword-dropped'],
   ['dependentSchemas', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], dependentSchemas: { a: { required: ['a'] } } }, 'strict-keyword-dropped'],
   ['dependencies (draft-07)', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], dependencies: { a: ['a'] } }, 'strict-keyword-dropped'],
-  ['patternProperties', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], patternProperties: { '^x': { type: 'string' } } }, 'strict-keyword-dropped'],
   ['propertyNames', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], propertyNames: { maxLength: 3 } }, 'strict-keyword-dropped'],
   ['unevaluatedProperties', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], unevaluatedProperties: false }, 'strict-keyword-dropped'],
   ['contains', { type: 'array', items: { type: 'string' }, contains: { const: 'a' } }, 'strict-keyword-dropped'],
@@ -120,18 +117,91 @@ const unsupported: Array<[string, S, string, string?]> = [
   ['frobnicate (an unknown keyword)', { type: 'string', frobnicate: true }, 'strict-keyword-unknown'],
 ];
 
-/** Shapes strict mode cannot express at all: an error note (the tool then stays non-strict). */
-const unrepresentable: Array<[string, S]> = [
-  ['a property accepting any value', { properties: { v: {} }, required: ['v'] }],
-  ['a boolean true schema', { properties: { v: true }, required: ['v'] }],
-  ['a nested map (additionalProperties schema, no properties)', { properties: { m: { type: 'object', additionalProperties: { type: 'string' } } }, required: ['m'] }],
-  ['a nested free-form object', { properties: { m: { type: 'object' } }, required: ['m'] }],
-  ['a root map', { type: 'object', additionalProperties: { type: 'number' } }],
-  ['an array without items', { properties: { l: { type: 'array' } }, required: ['l'] }],
-  ['tuple-form items', { properties: { l: { type: 'array', items: [{ type: 'string' }] } }, required: ['l'] }],
-  ['prefixItems', { properties: { l: { type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'string' } } }, required: ['l'] }],
-  ['a root anyOf', { anyOf: [{ type: 'object', properties: {} }, { type: 'object', properties: { a: { type: 'string' } } }] }],
-  ['a root that is not an object', { type: 'string' }],
+const JSON_ANY = 'A string holding JSON: any JSON value.';
+const JSON_OBJECT = 'A string holding JSON: an object with any keys.';
+const PAIRS = 'A list of {"key", "value"} pairs, one per key of the object ({"a": 1} is [{"key": "a", "value": 1}]).';
+const pairs = (value: S, key: S = { type: 'string' }): S => ({ type: 'object', properties: { key, value }, required: ['key', 'value'], additionalProperties: false });
+
+/**
+ * What strict mode cannot say, encoded losslessly: [name, given, the strict schema, the codec]. Each gives one
+ * `strict-encoded` info note per encoded value, and no error: the tool stays strict.
+ */
+const encoded: Array<[string, S, S, S]> = [
+  ['a property accepting any value: a JSON string', { properties: { v: {} }, required: ['v'] }, obj({ v: { type: 'string', description: JSON_ANY } }, ['v']), { properties: { v: { as: 'json' } } }],
+  ['an optional `true` schema: a nullable JSON string (null = left out)', { properties: { v: true } }, obj({ v: { type: ['string', 'null'], description: JSON_ANY } }, ['v']), { properties: { v: { as: 'json' } } }],
+  ['a free-form object keeps its description', { properties: { m: { type: 'object', description: 'Patch data' } }, required: ['m'] }, obj({ m: { type: 'string', description: `Patch data. ${JSON_OBJECT}` } }, ['m']), { properties: { m: { as: 'json' } } }],
+  ['additionalProperties: {} (MongoDB filters): a JSON string', { properties: { f: { type: 'object', properties: {}, additionalProperties: {} } }, required: ['f'] }, obj({ f: { type: 'string', description: JSON_OBJECT } }, ['f']), { properties: { f: { as: 'json' } } }],
+  [
+    'a map with typed values: key/value pairs, key pattern and size kept',
+    { properties: { m: { type: 'object', description: 'Labels.', additionalProperties: { type: 'string' }, propertyNames: { pattern: '^[a-z]+$' }, minProperties: 1, maxProperties: 5 } }, required: ['m'] },
+    obj({ m: { type: 'array', description: `Labels. ${PAIRS}`, items: pairs({ type: 'string' }, { pattern: '^[a-z]+$', type: 'string' }), minItems: 1, maxItems: 5 } }, ['m']),
+    { properties: { m: { as: 'entries' } } },
+  ],
+  [
+    'a map of maps: pairs of pairs',
+    { properties: { m: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'boolean' } } } }, required: ['m'] },
+    obj({ m: { type: 'array', description: PAIRS, items: pairs({ type: 'array', description: PAIRS, items: pairs({ type: 'boolean' }) }) } }, ['m']),
+    { properties: { m: { as: 'entries', value: { as: 'entries' } } } },
+  ],
+  ['an array without items: an array of JSON strings (its bounds kept)', { properties: { l: { type: 'array', minItems: 1 } }, required: ['l'] }, obj({ l: { type: 'array', minItems: 1, items: { type: 'string', description: JSON_ANY } } }, ['l']), { properties: { l: { items: { as: 'json' } } } }],
+  ['a tuple (prefixItems): a JSON string that says its items', { properties: { l: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }] } }, required: ['l'] }, obj({ l: { type: 'string', description: 'A string holding JSON: an array of 2 items in order (a string), (an integer).' } }, ['l']), { properties: { l: { as: 'json' } } }],
+  ['tuple-form items: the same', { properties: { l: { type: 'array', items: [{ type: 'string' }] } }, required: ['l'] }, obj({ l: { type: 'string', description: 'A string holding JSON: an array of 1 item in order (a string).' } }, ['l']), { properties: { l: { as: 'json' } } }],
+  [
+    'a union with a free-form branch (Notion page properties): the whole value as JSON',
+    { properties: { p: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }], description: 'Props.' } } },
+    obj({ p: { type: ['string', 'null'], description: 'Props. A string holding JSON: either (an object with any keys) or (a string).' } }, ['p']),
+    { properties: { p: { as: 'json' } } },
+  ],
+  ['a nullable free-form object, required: a JSON string, "null" included', { properties: { f: { type: ['object', 'null'] } }, required: ['f'] }, obj({ f: { type: 'string', description: 'A string holding JSON: an object with any keys or null.' } }, ['f']), { properties: { f: { as: 'json' } } }],
+  [
+    'an open object with properties: the others in one more property',
+    { properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: true },
+    obj({ a: { type: 'string' }, additional_properties: { type: ['string', 'null'], description: `Properties other than the 1 above, all in one (null for none). ${JSON_OBJECT}` } }, ['a', 'additional_properties']),
+    { extra: { field: 'additional_properties', as: 'json' } },
+  ],
+  [
+    'an open object whose other values are typed: they come as pairs',
+    { properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: { type: 'integer' } },
+    obj({ a: { type: 'string' }, additional_properties: { type: ['array', 'null'], description: `Properties other than the 1 above, all in one (null for none). ${PAIRS}`, items: pairs({ type: 'integer' }) } }, ['a', 'additional_properties']),
+    { extra: { field: 'additional_properties', as: 'entries' } },
+  ],
+  [
+    'patternProperties next to properties: the matching keys in one more property, described',
+    { properties: { a: { type: 'string' } }, required: ['a'], patternProperties: { '^x-': { type: 'string' } } },
+    obj({ a: { type: 'string' }, additional_properties: { type: ['string', 'null'], description: 'Properties other than the 1 above, all in one (null for none). A string holding JSON: an object with keys matching /^x-/ holding a string.' } }, ['a', 'additional_properties']),
+    { extra: { field: 'additional_properties', as: 'json' } },
+  ],
+  [
+    'the extra property never takes a declared name',
+    { properties: { additional_properties: { type: 'string' } }, required: ['additional_properties'], additionalProperties: true },
+    obj({ additional_properties: { type: 'string' }, additional_properties_2: { type: ['string', 'null'], description: `Properties other than the 1 above, all in one (null for none). ${JSON_OBJECT}` } }, ['additional_properties', 'additional_properties_2']),
+    { extra: { field: 'additional_properties_2', as: 'json' } },
+  ],
+  ['a required name missing from properties: declared as any value', { properties: { a: { type: 'string' } }, required: ['a', 'ghost'] }, obj({ a: { type: 'string' }, ghost: { type: 'string', description: JSON_ANY } }, ['a', 'ghost']), { properties: { ghost: { as: 'json' } } }],
+  [
+    'a root without a type and nothing else (server-gitlab): the arguments, all in one JSON string',
+    { $schema: 'http://json-schema.org/draft-07/schema#' },
+    obj({ arguments: { type: 'string', description: `The tool's arguments, all in one (the server does not describe them: see the tool description). ${JSON_OBJECT}` } }, ['arguments']),
+    { extra: { field: 'arguments', as: 'json' } },
+  ],
+  [
+    'a root map: the arguments as pairs',
+    { type: 'object', additionalProperties: { type: 'number' } },
+    obj({ arguments: { type: 'array', description: `The tool's arguments, all in one. ${PAIRS}`, items: pairs({ type: 'number' }) } }, ['arguments']),
+    { extra: { field: 'arguments', as: 'entries' } },
+  ],
+  [
+    'a root union: the arguments as one JSON string',
+    { anyOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { type: 'object', properties: { b: { type: 'number' } }, required: ['b'] }] },
+    obj({ arguments: { type: 'string', description: 'The tool\'s arguments, all in one. A string holding JSON: either (an object with "a" (required): a string) or (an object with "b" (required): a number).' } }, ['arguments']),
+    { extra: { field: 'arguments', as: 'json' } },
+  ],
+  [
+    'a recursive definition holding a free-form value: the codec follows the $ref',
+    { properties: { t: { $ref: '#/$defs/T' } }, required: ['t'], $defs: { T: { type: 'object', properties: { data: { type: 'object' }, kids: { type: 'array', items: { $ref: '#/$defs/T' } } }, required: ['kids'] } } },
+    { properties: { t: { $ref: '#/$defs/T' } }, $defs: { T: obj({ data: { type: ['string', 'null'], description: JSON_OBJECT }, kids: { type: 'array', items: { $ref: '#/$defs/T' } } }, ['data', 'kids']) }, type: 'object', required: ['t'], additionalProperties: false },
+    { properties: { t: { ref: '#/$defs/T' } }, defs: { '#/$defs/T': { properties: { data: { as: 'json' }, kids: { items: { ref: '#/$defs/T' } } } } } },
+  ],
 ];
 
 describe('toStrictSchema: rules', () => {
@@ -170,13 +240,27 @@ describe('toStrictSchema: unsupported keywords', () => {
   });
 });
 
-describe('toStrictSchema: unrepresentable shapes', () => {
-  it.each(unrepresentable)('%s gives an error note', (_name, given) => {
-    const { notes } = toStrictSchema(given, { tool: 'x' });
-    const errors = notes.filter((n) => n.level === 'error');
-    expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]!.code).toMatch(/^strict-(unrepresentable|root)$/);
-    expect(errors[0]!.message.length).toBeGreaterThan(10);
+describe('toStrictSchema: what strict mode cannot say is encoded, never left out', () => {
+  it.each(encoded)('%s', (_name, given, want, codec) => {
+    const before = structuredClone(given);
+    const result = toStrictSchema(given, { tool: 'x' });
+    expect(result.schema).toEqual(want);
+    expect(result.codec).toEqual(codec);
+    expect(result.notes.filter((n) => n.level !== 'info')).toEqual([]);
+    expect(result.notes.some((n) => n.code === 'strict-encoded')).toBe(true);
+    expect(strictViolations(result.schema)).toEqual([]);
+    expect(given).toEqual(before);
+    // deterministic
+    expect(JSON.stringify(toStrictSchema(given, { tool: 'x' }))).toBe(JSON.stringify(result));
+  });
+
+  it('a schema that accepts nothing is the one thing left unrepresentable', () => {
+    const { notes } = toStrictSchema({ properties: { v: false }, required: ['v'] }, { tool: 'x' });
+    expect(notes).toEqual([expect.objectContaining({ level: 'error', code: 'strict-unrepresentable', message: '#/properties/v: a schema that accepts nothing' })]);
+  });
+
+  it('a plain schema has the empty codec', () => {
+    expect(toStrictSchema({ type: 'object', properties: { a: { type: 'string' }, n: { $ref: '#/$defs/N' } }, $defs: { N: { type: 'integer' } } }).codec).toEqual({});
   });
 });
 
