@@ -45,7 +45,9 @@ export { buildResponsesMcpTool, type ResponsesMcpOptions, type ResponsesMcpTool 
 export { createAdapter, DEFAULT_CALL_TIMEOUT_MS, type Adapter, type AdapterLimits, type AdapterOptions } from './adapter/app.js';
 export { Upstream, type CallOptions, type ToolCaller, type UpstreamOptions, type UpstreamState } from './adapter/upstream.js';
 export { listen, checkBindSafety, type Listening, type ServerTimeouts } from './adapter/listen.js';
-export { createAuthChecker, isLoopbackHost, type AdapterAuth } from './adapter/auth.js';
+export { createAuthChecker, createAuthenticator, type AdapterAuth } from './adapter/identity/static-auth.js';
+export { ANONYMOUS, type Authenticator, type Identity } from './adapter/identity/identity.js';
+export { isLoopbackHost } from './adapter/hosts.js';
 export { mapToolResult, DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './adapter/map-result.js';
 export { mapCallError } from './adapter/map-error.js';
 export { HttpError, type ErrorBody, type ErrorType } from './adapter/http-error.js';

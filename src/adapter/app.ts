@@ -9,10 +9,11 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import type { ToolCatalog } from '../mcp/catalog.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
-import { createAuthChecker, type AdapterAuth, type AuthChecker } from './auth.js';
 import { docsRouter } from './docs.js';
 import { HangupSignal } from './hangup-signal.js';
 import { HttpError, errorBody, typeForStatus } from './http-error.js';
+import type { Authenticator, Identity } from './identity/identity.js';
+import { createAuthenticator, type AdapterAuth } from './identity/static-auth.js';
 import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
@@ -39,6 +40,8 @@ export interface AdapterOptions {
   /** As for `generate openapi`; `serverUrl` may be empty until the server listens. */
   specOptions: Omit<SpecOptions, 'serverUrl'> & { serverUrl?: string };
   auth?: AdapterAuth;
+  /** Resolves who is calling; default: the one built from `auth` (static secret, or none). */
+  authenticator?: Authenticator;
   /** Origins allowed to call from a browser; none = CORS off. */
   cors?: string[];
   limits?: AdapterLimits;
@@ -73,7 +76,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const auth: AuthChecker | undefined = createAuthChecker(options.auth ?? { type: 'none' });
+  const authenticator: Authenticator = options.authenticator ?? createAuthenticator(options.auth ?? { type: 'none' });
   let specOptions: SpecOptions = { ...options.specOptions, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
   let catalog = upstream.catalog;
   // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
@@ -161,6 +164,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     let response: MappedResponse & { headers?: Record<string, string> };
     let failure: unknown;
     let hungUp = false;
+    let identity: Identity | undefined;
     try {
       if (!route) throw new HttpError(404, 'not_found', `no tool at ${path}; the operations are listed at /openapi.json`);
       if (req.method !== 'POST') {
@@ -169,12 +173,12 @@ export function createAdapter(options: AdapterOptions): Adapter {
         });
       }
       try {
-        auth?.check(req.headers, q < 0 ? undefined : rawUrl.slice(q + 1));
+        identity = await authenticator.authenticate(req);
       } catch (refused) {
         if (rateLimiter) await rateLimiter.takeRefused(req);
         throw refused;
       }
-      if (rateLimiter) await rateLimiter.take(req);
+      if (rateLimiter) await rateLimiter.take(req, identity);
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
       args = body.value;
@@ -183,7 +187,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
         if (!res.writableFinished) hangup.abort(new Error('the HTTP client closed the connection'));
       };
       res.once('close', onClose);
-      const invocation = await invokeTool(current, route, body.value, hangup.asAbortSignal());
+      const invocation = await invokeTool(current, route, body.value, { signal: hangup.asAbortSignal(), identity });
       res.off('close', onClose);
       hungUp = hangup.aborted;
       tool = invocation.tool ?? tool;
@@ -206,6 +210,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
         bytesIn,
         bytesOut,
       };
+      // identity.key is a digest: a log line never holds a credential or a raw subject.
+      if (identity && identity.kind !== 'anonymous') line.user = identity.key;
       if (hungUp) line.error = 'client_closed';
       else if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
       if (logArgs && args !== undefined) line.args = args;

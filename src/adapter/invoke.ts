@@ -4,6 +4,7 @@
  * Shared by the express route and `mcp-actions call`, so both answer the same.
  */
 import { HttpError } from './http-error.js';
+import type { Identity } from './identity/identity.js';
 import { mapCallError } from './map-error.js';
 import { mapToolResult, type MappedResponse } from './map-result.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
@@ -55,15 +56,22 @@ function asArguments(value: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+export interface InvokeOptions {
+  /** Aborting it (the HTTP client went away) cancels the call upstream. */
+  signal?: AbortSignal;
+  /** The verified caller, passed on to the upstream (per-user upstreams pick by it). */
+  identity?: Identity;
+}
+
 /** Runs one call. Never throws: every outcome is a response. */
-export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown, signal?: AbortSignal): Promise<Invocation> {
+export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown, options: InvokeOptions = {}): Promise<Invocation> {
   let tool: string | undefined = route.entry?.tool.name;
   try {
     const { entry, args } = resolveCall(route, ctx.routes, body);
     tool = entry.tool.name;
     const problems = entry.validateInput(args);
     if (problems) throw invalidArguments(tool, problems);
-    const result = await ctx.upstream.callTool(tool, args, { timeoutMs: ctx.callTimeoutMs, signal });
+    const result = await ctx.upstream.callTool(tool, args, { timeoutMs: ctx.callTimeoutMs, signal: options.signal, identity: options.identity });
     if (entry.validateOutput && result.isError !== true) {
       const structured = result.structuredContent;
       if (structured === undefined || structured === null) {

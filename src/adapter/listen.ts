@@ -5,7 +5,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
-import { isLoopbackHost } from './auth.js';
+import { isLoopbackHost } from './hosts.js';
 
 export interface ServerTimeouts {
   /** Time to receive the request headers (default 10 s). */

@@ -1,16 +1,17 @@
 /**
- * `--rate-limit N/min`: a fixed one-minute window per credential (per client IP when there is no auth),
- * counted by express-rate-limit's MemoryStore; over the limit → 429 with `Retry-After`.
+ * `--rate-limit N/min`: a fixed one-minute window per verified identity (per client IP for anonymous callers),
+ * counted by express-rate-limit's MemoryStore; over the limit → 429 with `Retry-After`. Counting by identity,
+ * never by header text, means one credential spelled many ways ("Bearer", "bearer  ", base64 noise) is still
+ * one budget.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Options } from 'express-rate-limit';
 import { lazyModule } from '../lazy-module.js';
 
 const rateLimit = lazyModule<typeof import('express-rate-limit')>('express-rate-limit');
 import { UsageError } from '../errors.js';
-import type { AdapterAuth } from './auth.js';
 import { HttpError } from './http-error.js';
+import type { Identity } from './identity/identity.js';
 
 export interface RateLimit {
   /** Calls allowed per window. */
@@ -20,8 +21,11 @@ export interface RateLimit {
 }
 
 export interface RateLimiter {
-  /** Counts one call for the request's client; throws HttpError 429 when over the limit. */
-  take(req: IncomingMessage): Promise<void>;
+  /**
+   * Counts one call of a verified identity (anonymous callers: per client IP); throws HttpError 429 when over
+   * the limit.
+   */
+  take(req: IncomingMessage, identity: Identity): Promise<void>;
   /**
    * Counts a call whose credentials were refused, per client IP (a guessed credential is no identity):
    * throws HttpError 429 when over the limit, so credentials cannot be guessed at full speed.
@@ -42,17 +46,12 @@ export function parseRateLimit(value: string): RateLimit {
   return { limit: n, windowMs: unit === 's' ? 1000 : unit === 'h' ? 3_600_000 : 60_000 };
 }
 
-export function createRateLimiter(rate: RateLimit, auth: AdapterAuth | undefined): RateLimiter {
+export function createRateLimiter(rate: RateLimit): RateLimiter {
   const windowMs = rate.windowMs ?? 60_000;
   const store = new (rateLimit().MemoryStore)();
   store.init({ windowMs } as Options);
-  const header = auth?.type === 'api-key' ? auth.header.toLowerCase() : auth && auth.type !== 'none' ? 'authorization' : undefined;
-  const keyOf = (req: IncomingMessage): string => {
-    const credential = header ? req.headers[header] : undefined;
-    // Keyed by a digest: the store never holds a caller's secret.
-    if (typeof credential === 'string' && credential !== '') return `c:${createHash('sha256').update(credential).digest('base64')}`;
-    return ipKey(req);
-  };
+  // identity.key is already a digest: the store never holds a caller's secret.
+  const keyOf = (req: IncomingMessage, identity: Identity): string => (identity.kind === 'anonymous' ? ipKey(req) : `id:${identity.key}`);
   const ipKey = (req: IncomingMessage): string => `ip:${req.socket.remoteAddress ?? 'unknown'}`;
   const count = async (key: string): Promise<void> => {
     const { totalHits, resetTime } = await store.increment(key);
@@ -63,7 +62,7 @@ export function createRateLimiter(rate: RateLimit, auth: AdapterAuth | undefined
     });
   };
   return {
-    take: (req) => count(keyOf(req)),
+    take: (req, identity) => count(keyOf(req, identity)),
     takeRefused: (req) => count(`refused:${ipKey(req)}`),
     close: () => store.shutdown(),
   };

@@ -13,6 +13,7 @@ import { connect, type ConnectOptions, type Connection } from '../mcp/connect.js
 import { readCatalog } from '../mcp/introspect.js';
 import { isObject, MalformedMessageError } from '../mcp/json-rpc.js';
 import type { Target } from '../mcp/target.js';
+import type { Identity } from './identity/identity.js';
 import type { ToolResultLike } from './map-result.js';
 
 export type UpstreamState = 'connecting' | 'ready' | 'down' | 'closed';
@@ -22,6 +23,17 @@ export interface CallOptions {
   timeoutMs: number;
   /** Aborting it (e.g. the HTTP client went away) cancels the call upstream. */
   signal?: AbortSignal;
+  /** Who is calling (per-user upstreams pick the caller's own upstream by it). */
+  identity?: Identity;
+  /** Called with each notifications/progress the server sends for this call. */
+  onProgress?: (progress: CallProgress) => void;
+}
+
+/** The params of one notifications/progress (minus the token). */
+export interface CallProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 /** What the adapter needs from an upstream: tests may pass anything with this shape. */

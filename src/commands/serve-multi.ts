@@ -4,7 +4,7 @@
  * `/{server}/…` by one listener with one combined spec at /openapi.json.
  */
 import type { Logger } from 'pino';
-import type { AdapterAuth } from '../adapter/auth.js';
+import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import type { AdapterLimits } from '../adapter/app.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
@@ -66,7 +66,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
       else upstream.once('state', wait);
     });
   })));
-  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, shared.auth) : undefined;
+  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit) : undefined;
   const multi = createMultiAdapter({
     servers,
     specOptions: { ...shared.specOptions, serverUrl: shared.publicUrl ?? 'http://127.0.0.1' },

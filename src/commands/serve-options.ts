@@ -2,7 +2,7 @@
  * Option parsing shared by `serve` and `call`: numbers with their defaults, and the inbound auth secret from
  * the environment.
  */
-import type { AdapterAuth } from '../adapter/auth.js';
+import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import { UsageError } from '../errors.js';
 import type { AuthOptions } from '../openapi/build-spec.js';
 

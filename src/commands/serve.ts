@@ -101,7 +101,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     ),
   );
   upstream.on('reconnected', (attempt) => logger.info({ attempt }, 'upstream reconnected'));
-  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, auth) : undefined;
+  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit) : undefined;
   let listening: Awaited<ReturnType<typeof listen>> | undefined;
   let stopped = false;
   try {

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../src/adapter/http-error.js';
+import { ANONYMOUS, type Identity } from '../../../src/adapter/identity/identity.js';
 import { createRateLimiter, parseRateLimit } from '../../../src/adapter/rate-limit.js';
 import { UsageError } from '../../../src/errors.js';
 
 const req = (ip: string, headers: Record<string, string> = {}) => ({ headers, socket: { remoteAddress: ip } }) as unknown as IncomingMessage;
+const user = (key: string): Identity => ({ key, kind: 'credential' });
 
 describe('parseRateLimit', () => {
   it.each([
@@ -18,12 +20,12 @@ describe('parseRateLimit', () => {
 
 describe('createRateLimiter', () => {
   it('counts per IP without auth, and answers 429 with Retry-After past the limit', async () => {
-    const limiter = createRateLimiter({ limit: 2 }, { type: 'none' });
+    const limiter = createRateLimiter({ limit: 2 });
     try {
-      await limiter.take(req('10.0.0.1'));
-      await limiter.take(req('10.0.0.1'));
-      await limiter.take(req('10.0.0.2'));
-      const error = await limiter.take(req('10.0.0.1')).catch((e) => e);
+      await limiter.take(req('10.0.0.1'), ANONYMOUS);
+      await limiter.take(req('10.0.0.1'), ANONYMOUS);
+      await limiter.take(req('10.0.0.2'), ANONYMOUS);
+      const error = await limiter.take(req('10.0.0.1'), ANONYMOUS).catch((e) => e);
       expect(error).toBeInstanceOf(HttpError);
       expect(error.status).toBe(429);
       expect(error.type).toBe('rate_limited');
@@ -33,12 +35,12 @@ describe('createRateLimiter', () => {
     }
   });
 
-  it('counts per credential with auth, whatever the IP', async () => {
-    const limiter = createRateLimiter({ limit: 1, windowMs: 1000 }, { type: 'bearer', secret: 's' });
+  it('counts per verified identity, whatever the IP or the header text', async () => {
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000 });
     try {
-      await limiter.take(req('10.0.0.1', { authorization: 'Bearer a' }));
-      await limiter.take(req('10.0.0.1', { authorization: 'Bearer b' }));
-      const error = await limiter.take(req('10.0.0.9', { authorization: 'Bearer a' })).catch((e) => e);
+      await limiter.take(req('10.0.0.1', { authorization: 'Bearer a' }), user('cred:a'));
+      await limiter.take(req('10.0.0.1', { authorization: 'Bearer a' }), user('cred:b'));
+      const error = await limiter.take(req('10.0.0.9', { authorization: 'bearer   a' }), user('cred:a')).catch((e) => e);
       expect(error.status).toBe(429);
       expect(error.headers['Retry-After']).toBe('1');
     } finally {
@@ -49,7 +51,7 @@ describe('createRateLimiter', () => {
 
 describe('refused credentials', () => {
   it('are counted per IP, apart from accepted calls, and answer 429 past the limit', async () => {
-    const limiter = createRateLimiter({ limit: 2 }, { type: 'bearer', secret: 's' });
+    const limiter = createRateLimiter({ limit: 2 });
     try {
       await limiter.takeRefused(req('10.0.0.1', { authorization: 'Bearer guess-1' }));
       await limiter.takeRefused(req('10.0.0.1', { authorization: 'Bearer guess-2' }));
@@ -59,7 +61,7 @@ describe('refused credentials', () => {
       expect(error.status).toBe(429);
       // another IP, and accepted calls from the first IP, have their own budgets
       await limiter.takeRefused(req('10.0.0.2'));
-      await limiter.take(req('10.0.0.1', { authorization: 'Bearer s' }));
+      await limiter.take(req('10.0.0.1', { authorization: 'Bearer s' }), user('cred:s'));
     } finally {
       limiter.close();
     }

@@ -1,11 +1,14 @@
 /**
- * Inbound auth of the adapter (matching the spec's security scheme): an API key in a custom header, a bearer
- * token, or HTTP basic. Secrets come from the environment (never the command line); comparison is constant
- * time over equal-length digests. The inbound credential is checked here and never forwarded upstream.
+ * Inbound auth of the adapter with one static secret (matching the spec's security scheme): an API key in a
+ * custom header, a bearer token, or HTTP basic. Secrets come from the environment (never the command line);
+ * comparison is constant time over equal-length digests. The inbound credential is checked here and never
+ * forwarded upstream. Every caller holding the secret is one identity (`cred:<digest>`), however the header is
+ * spelled.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http-error.js';
+import { ANONYMOUS, digestKey, type Authenticator, type Identity } from './identity.js';
 
 export type AdapterAuth =
   | { type: 'none' }
@@ -81,6 +84,22 @@ function schemeValue(header: string, scheme: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
+/** The Authenticator for `--auth none|api-key|bearer|basic`. */
+export function createAuthenticator(auth: AdapterAuth): Authenticator {
+  const checker = createAuthChecker(auth);
+  if (!checker) return { type: 'none', authenticate: () => ANONYMOUS };
+  const identity: Identity = Object.freeze({ key: digestKey('cred', (auth as { secret: string }).secret), kind: 'credential' });
+  return {
+    type: auth.type,
+    authenticate(req) {
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      checker.check(req.headers, q < 0 ? undefined : url.slice(q + 1));
+      return identity;
+    },
+  };
+}
+
 function hasQueryCredential(rawQuery: string, names: Set<string>): boolean {
   for (const part of rawQuery.split('&')) {
     const eq = part.indexOf('=');
@@ -93,10 +112,4 @@ function hasQueryCredential(rawQuery: string, names: Set<string>): boolean {
     if (names.has(name.toLowerCase())) return true;
   }
   return false;
-}
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }

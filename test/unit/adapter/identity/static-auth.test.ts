@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthChecker, isLoopbackHost } from '../../../src/adapter/auth.js';
-import { HttpError } from '../../../src/adapter/http-error.js';
+import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost } from '../../../../src/adapter/hosts.js';
+import { HttpError } from '../../../../src/adapter/http-error.js';
+import { createAuthChecker, createAuthenticator } from '../../../../src/adapter/identity/static-auth.js';
 
 function outcome(fn: () => void): string {
   try {
@@ -63,4 +65,39 @@ describe('isLoopbackHost', () => {
     ['192.168.1.5', false],
     ['example.com', false],
   ])('%s → %s', (host, want) => expect(isLoopbackHost(host)).toBe(want));
+});
+
+describe('createAuthenticator', () => {
+  const request = (headers: Record<string, string>, url = '/tools/x') => ({ headers, url }) as unknown as IncomingMessage;
+
+  it('makes every caller anonymous without auth', async () => {
+    const id = await createAuthenticator({ type: 'none' }).authenticate(request({}));
+    expect(id).toEqual({ key: 'anonymous', kind: 'anonymous' });
+  });
+
+  it('gives one identity to one bearer token however the header is spelled, and never holds the secret in the key', async () => {
+    const auth = createAuthenticator({ type: 'bearer', secret: 'tok-123' });
+    const keys = new Set<string>();
+    for (const header of ['Bearer tok-123', 'bearer tok-123', 'BEARER   tok-123  ', 'bEaReR tok-123']) {
+      const id = await auth.authenticate(request({ authorization: header }));
+      expect(id.kind).toBe('credential');
+      expect(id.key).toMatch(/^cred:[A-Za-z0-9_-]{22}$/);
+      expect(id.key).not.toContain('tok-123');
+      keys.add(id.key);
+    }
+    expect(keys.size).toBe(1);
+  });
+
+  it('gives one identity to one basic credential whatever base64 noise surrounds it', async () => {
+    const auth = createAuthenticator({ type: 'basic', secret: 'ann:pw' });
+    const clean = Buffer.from('ann:pw').toString('base64');
+    const a = await auth.authenticate(request({ authorization: `Basic ${clean}` }));
+    const b = await auth.authenticate(request({ authorization: `basic ${clean.slice(0, 4)}!!${clean.slice(4)}` }));
+    expect(b.key).toBe(a.key);
+  });
+
+  it('refuses a credential in the query string with 401', () => {
+    const auth = createAuthenticator({ type: 'api-key', header: 'X-API-Key', secret: 'k' });
+    expect(() => auth.authenticate(request({ 'x-api-key': 'k' }, '/tools/x?api_key=k'))).toThrow(/query string/);
+  });
 });
