@@ -17,6 +17,10 @@ export interface PrepareOptions {
 export function prepareToolSchema(schema: JsonSchema, opts: PrepareOptions): { schema: JsonSchema; notes: SpecNote[] } {
   const { schema: normal, notes } = normalizeSchema(schema, { tool: opts.tool });
   let out = inlineRootRef(normal);
+  if (opts.role === 'input' && Object.keys(out).length === 0) {
+    // no type and nothing else (server-gitlab with zod 4): an object of arguments the server does not describe
+    out = { type: 'object', description: 'The server does not describe this tool\'s arguments: send those its description asks for.', additionalProperties: true };
+  }
   if (out.type === undefined && out.$ref === undefined) out = { type: 'object', ...out };
   if (opts.unroll) {
     const unrolled = unrollRecursion(out);

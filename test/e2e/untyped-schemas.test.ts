@@ -3,7 +3,9 @@
  * sends when zod 4 is the zod it resolves: fixtures/tools/server-gitlab-untyped.json, captured from it) is
  * inspected, generated and served with every tool, with one warning per tool that matches what was produced.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -55,7 +57,31 @@ describe('a server whose schemas have no "type" (server-gitlab with zod 4)', { t
     const tools = JSON.parse(r.stdout) as Array<{ function: { name: string; strict: boolean; parameters: Record<string, unknown> } }>;
     expect(tools.map((t) => t.function.name)).toEqual(names);
     expect(warnings(r.stderr)).toEqual(expected);
-    expect(r.stderr).toMatch(/^9 Chat Completions function tools: 9 strict/m);
+    // the model can send the arguments the server did not describe: all of them, as one JSON object string
+    for (const t of tools) {
+      expect(t.function.strict).toBe(true);
+      expect(Object.keys(t.function.parameters.properties as object)).toEqual(['arguments']);
+      expect((t.function.parameters.properties as Record<string, { type: string }>).arguments!.type).toBe('string');
+    }
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe('9 Chat Completions function tools: 9 strict');
+    expect(lines.at(-1)).toBe('9 of them take some arguments encoded (strings holding JSON, key/value lists): "$encoded" in the name map above says which; toMcpCall decodes them');
+  });
+
+  it('only an unreadable schema is refused: exit 2, naming the tool and the problem, not blaming a server error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-untyped-'));
+    try {
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, JSON.stringify({ server: { name: 'bad', version: '1.0.0' }, tools: [catalog.tools[0], { name: 'b', inputSchema: { type: 'string' } }] }));
+      const r = await runCli(['inspect', '--', 'node', 'fixtures/servers/catalog-server.mjs', file]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `mcp-actions: the tools/list answer of node fixtures/servers/catalog-server.mjs ${file} cannot be read: tools/list entry 1 ("b") has an inputSchema of "type": "string", which cannot describe a JSON object (what tool arguments and results are); the server answered, but not in the shape MCP defines; report it to the server's authors`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('serve', () => {

@@ -50,6 +50,7 @@ const cases: Case[] = [
   { golden: 'server-everything', fixture: 'server-everything' },
   { golden: 'server-filesystem', fixture: 'server-filesystem' },
   { golden: 'server-memory', fixture: 'server-memory' },
+  { golden: 'server-gitlab-untyped', fixture: 'server-gitlab-untyped' },
 ];
 
 describe('golden specs', () => {

@@ -9,7 +9,7 @@ import { buildSpec } from '../../../src/openapi/build-spec.js';
 import { strictViolations } from './strict-check.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const fixtures = ['demo', 'server-everything', 'server-filesystem', 'server-memory', 'draft07', 'odd-names', 'unions', 'recursive', 'pydantic-defs', 'free-form', 'external-ref', 'functions-edge'];
+const fixtures = ['demo', 'server-everything', 'server-filesystem', 'server-memory', 'draft07', 'odd-names', 'unions', 'recursive', 'pydantic-defs', 'free-form', 'external-ref', 'functions-edge', 'server-gitlab-untyped'];
 const catalog = (name: string) => JSON.parse(readFileSync(`${root}fixtures/tools/${name}.json`, 'utf8')) as ToolCatalog;
 const cases = fixtures.flatMap((f) => (['chat', 'responses'] as FunctionApi[]).flatMap((api) => [false, true].map((strict) => [f, api, strict] as const)));
 
