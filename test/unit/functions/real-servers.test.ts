@@ -35,6 +35,9 @@ describe('published servers in strict mode', () => {
     expect(Object.keys(encoded)).toHaveLength(withEncoding);
     expect(notes.filter((n) => n.level === 'error' || n.code === 'strict-fallback')).toEqual([]);
     for (const d of defs) expect(strictViolations(d.parameters), d.name).toEqual([]);
+    // deterministic, the codecs included
+    const again = buildFunctionTools(catalog(name), { api: 'chat', strict: true });
+    expect(JSON.stringify([again.tools, again.encoded, again.notes])).toBe(JSON.stringify([buildFunctionTools(catalog(name), { api: 'chat', strict: true }).tools, encoded, notes]));
   });
 });
 
