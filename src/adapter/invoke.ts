@@ -8,7 +8,7 @@ import type { Identity } from './identity/identity.js';
 import { mapCallError } from './map-error.js';
 import { mapToolResult, type MappedResponse } from './map-result.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
-import type { ToolCaller } from './upstream.js';
+import type { CallOptions, ToolCaller } from './upstream.js';
 import { invalidArguments } from './validate-args.js';
 
 export interface InvokeContext {
@@ -61,17 +61,50 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** The verified caller, passed on to the upstream (per-user upstreams pick by it). */
   identity?: Identity;
+  /** Budget of the call instead of ctx.callTimeoutMs (a call that may become a job gets the job's). */
+  timeoutMs?: number;
+  onProgress?: CallOptions['onProgress'];
+  onStatus?: CallOptions['onStatus'];
+}
+
+/** A call whose tool and arguments are known and valid: ready to run. */
+export interface PreparedCall {
+  entry: ToolEntry;
+  args: Record<string, unknown>;
+}
+
+/** Resolves and validates a call; throws HttpError 400/404. */
+export function prepareCall(ctx: InvokeContext, route: Route, body: unknown): PreparedCall {
+  const { entry, args } = resolveCall(route, ctx.routes, body);
+  const problems = entry.validateInput(args);
+  if (problems) throw invalidArguments(entry.tool.name, problems);
+  return { entry, args };
 }
 
 /** Runs one call. Never throws: every outcome is a response. */
 export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown, options: InvokeOptions = {}): Promise<Invocation> {
-  let tool: string | undefined = route.entry?.tool.name;
+  let prepared: PreparedCall;
   try {
-    const { entry, args } = resolveCall(route, ctx.routes, body);
-    tool = entry.tool.name;
-    const problems = entry.validateInput(args);
-    if (problems) throw invalidArguments(tool, problems);
-    const result = await ctx.upstream.callTool(tool, args, { timeoutMs: ctx.callTimeoutMs, signal: options.signal, identity: options.identity });
+    prepared = prepareCall(ctx, route, body);
+  } catch (error) {
+    const mapped = mapCallError(error, route.entry?.tool.name ?? route.operationId, ctx.callTimeoutMs);
+    return { ...(route.entry ? { tool: route.entry.tool.name } : {}), response: errorResponse(mapped), error };
+  }
+  return runCall(ctx, prepared, options);
+}
+
+/** Runs a prepared call. Never throws: every outcome is a response. */
+export async function runCall(ctx: InvokeContext, { entry, args }: PreparedCall, options: InvokeOptions = {}): Promise<Invocation> {
+  const tool = entry.tool.name;
+  const timeoutMs = options.timeoutMs ?? ctx.callTimeoutMs;
+  try {
+    const result = await ctx.upstream.callTool(tool, args, {
+      timeoutMs,
+      signal: options.signal,
+      identity: options.identity,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    });
     if (entry.validateOutput && result.isError !== true) {
       const structured = result.structuredContent;
       if (structured === undefined || structured === null) {
@@ -86,7 +119,7 @@ export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown
     }
     return { tool, response: mapToolResult(result, ctx.maxResponseChars) };
   } catch (error) {
-    const mapped = mapCallError(error, tool ?? route.operationId, ctx.callTimeoutMs);
+    const mapped = mapCallError(error, tool, timeoutMs);
     return { tool, response: errorResponse(mapped), error };
   }
 }

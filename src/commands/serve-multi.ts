@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import type { AdapterLimits } from '../adapter/app.js';
+import type { JobRunner } from '../adapter/jobs/job-runner.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
@@ -30,6 +31,8 @@ export interface MultiShared {
   publicUrl?: string;
   cors?: string[];
   logArgs: boolean;
+  /** One runner (and job store) for every server. */
+  jobs?: JobRunner;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
@@ -77,6 +80,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     logger,
     logArgs: shared.logArgs,
     rateLimiter,
+    ...(shared.jobs ? { jobs: shared.jobs } : {}),
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
   });
   const upstreams = servers.map((s) => s.upstream);
@@ -93,12 +97,15 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
+    const cancelled = (await shared.jobs?.stop()) ?? 0;
+    if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
     const { drained, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs);
     io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
     return 0;
   } finally {
     multi.dispose();
     rateLimiter?.close();
+    await shared.jobs?.store.close();
     await Promise.all(upstreams.map((u) => u.close()));
   }
 }

@@ -27,8 +27,10 @@ export interface SelectOptions {
   include?: string[];
   exclude?: string[];
   overflow?: 'error' | 'generic';
-  /** Max operations, undefined = no limit (the generic profile). */
+  /** Max operations for tools, undefined = no limit (the generic profile). */
   limit?: number;
+  /** Operations the adapter adds itself (get_job), already taken from the limit: named in the message. */
+  reserved?: number;
 }
 
 export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions): ToolSelection {
@@ -56,7 +58,8 @@ export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions):
   const limit = opts.limit;
   if (limit === undefined || kept.length <= limit) return { operations: kept, overflow: [], notes };
   if (opts.overflow !== 'generic') {
-    throw new ProblemsFoundError(`the server has ${kept.length} tools, but ChatGPT accepts at most ${limit} operations per action`, {
+    const own = opts.reserved ? ` for tools (${limit + opts.reserved} per action, less get_job)` : ' per action';
+    throw new ProblemsFoundError(`the server has ${kept.length} tools, but ChatGPT accepts at most ${limit} operations${own}`, {
       hint: `choose tools with --include/--exclude PATTERN (globs on tool names, repeatable), or add --overflow generic to keep ${limit - 1} operations and reach the rest through one call_tool operation`,
     });
   }
