@@ -16,6 +16,7 @@ import type { Authenticator, Identity } from './identity/identity.js';
 import { createAuthenticator, type AdapterAuth } from './identity/static-auth.js';
 import { errorResponse, invokeTool, prepareCall, runCall, type Invocation, type InvokeContext } from './invoke.js';
 import { jobBody, type JobRunner } from './jobs/job-runner.js';
+import { MemoryFileStore, type FileStore } from './store/file-store.js';
 import { requiresTask } from '../mcp/catalog.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
@@ -58,6 +59,11 @@ export interface AdapterOptions {
    * becomes a job, read with GET /jobs/{id}. None = every call keeps its request until callTimeoutMs (then 504).
    */
   jobs?: JobRunner;
+  /**
+   * Where files too large to send inline wait for ChatGPT to download them (GPT profile, files not 'none');
+   * default: in memory, 10 minutes, 128 MiB in all.
+   */
+  fileStore?: FileStore;
 }
 
 export interface Adapter {
@@ -91,7 +97,11 @@ export function createAdapter(options: AdapterOptions): Adapter {
   let catalog = upstream.catalog;
   // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
   let published = publishSpec(catalog, specOptions, createValidatorFactory());
-  let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
+  // Files out only where the spec promises them: the GPT profile, unless --files none.
+  const filesOn = (specOptions.profile ?? 'gpt-actions') === 'gpt-actions' && specOptions.files !== 'none';
+  const fileStore = filesOn ? (options.fileStore ?? new MemoryFileStore()) : undefined;
+  const fileOutput = () => (fileStore ? { files: { store: fileStore, baseUrl: specOptions.serverUrl } } : {});
+  let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars, ...fileOutput() };
 
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
@@ -101,7 +111,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
-    ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars };
+    ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars, ...fileOutput() };
   };
   const onCatalog = (next: ToolCatalog) => {
     try {
@@ -136,6 +146,13 @@ export function createAdapter(options: AdapterOptions): Adapter {
   if (jobs) app.all(/^\/jobs\/[^/]+$/, (req: Request, res: Response) => {
     handleJob(req, res).catch((error: unknown) => {
       logger?.error({ err: error }, 'unexpected error in the job handler');
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the adapter failed unexpectedly; the error was logged')));
+      else res.destroy();
+    });
+  });
+  if (fileStore) app.get(/^\/files\/[^/]+$/, (req: Request, res: Response) => {
+    sendFile(fileStore, req.path.slice('/files/'.length), res).catch((error: unknown) => {
+      logger?.error({ err: error }, 'unexpected error serving a file');
       if (!res.headersSent) sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the adapter failed unexpectedly; the error was logged')));
       else res.destroy();
     });
@@ -317,7 +334,10 @@ export function createAdapter(options: AdapterOptions): Adapter {
       return published;
     },
     republish,
-    dispose: () => upstream.off?.('catalog', onCatalog),
+    dispose: () => {
+      upstream.off?.('catalog', onCatalog);
+      if (fileStore && !options.fileStore) void fileStore.close();
+    },
   };
 }
 
@@ -327,6 +347,29 @@ function sendJson(res: ServerResponse, status: number, json: string, headers?: R
   if (headers) Object.assign(out, headers);
   res.writeHead(status, out);
   res.end(json);
+}
+
+/**
+ * GET /files/{id}: one file of one call, by its unguessable id, until it expires. No credentials (ChatGPT fetches
+ * the URL without the action's auth): the id is the capability. Served as an attachment that the browser may not
+ * sniff or run (a text/html file must never execute on the adapter's origin).
+ */
+async function sendFile(store: FileStore, id: string, res: ServerResponse): Promise<void> {
+  const file = /^[A-Za-z0-9_-]{16,64}$/.test(id) ? await store.get(id) : undefined;
+  if (!file) {
+    sendJson(res, 404, JSON.stringify(errorBody('not_found', 'no such file: unknown or expired (download links last a few minutes)')));
+    return;
+  }
+  const ascii = file.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  res.writeHead(200, {
+    'Content-Type': file.mimeType,
+    'Content-Length': file.bytes.length,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'Cache-Control': 'private, no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+  });
+  res.end(file.bytes);
 }
 
 function sendRaw(res: ServerResponse, type: string, body: string): void {

@@ -6,7 +6,9 @@
 import { HttpError } from './http-error.js';
 import type { Identity } from './identity/identity.js';
 import { mapCallError } from './map-error.js';
-import { mapToolResult, type MappedResponse } from './map-result.js';
+import { collectFiles } from './files.js';
+import { mapToolResult, type MappedResponse, type ToolResultLike } from './map-result.js';
+import type { FileStore } from './store/file-store.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
 import type { CallOptions, ToolCaller } from './upstream.js';
 import { invalidArguments } from './validate-args.js';
@@ -16,6 +18,14 @@ export interface InvokeContext {
   routes: RouteTable;
   callTimeoutMs: number;
   maxResponseChars: number;
+  /** Files out (GPT profile): document files go in openaiFileResponse, inline or as URLs to GET /files/{id}. */
+  files?: FileOutput;
+}
+
+export interface FileOutput {
+  store: FileStore;
+  /** The adapter's public base URL (the spec's server URL): download URLs are `${baseUrl}/files/${id}`. */
+  baseUrl: string;
 }
 
 export interface Invocation {
@@ -117,9 +127,33 @@ export async function runCall(ctx: InvokeContext, { entry, args }: PreparedCall,
         });
       }
     }
-    return { tool, response: mapToolResult(result, ctx.maxResponseChars) };
+    return { tool, response: ctx.files ? await mapWithFiles(result, ctx.maxResponseChars, ctx.files) : mapToolResult(result, ctx.maxResponseChars) };
   } catch (error) {
     const mapped = mapCallError(error, tool, timeoutMs);
     return { tool, response: errorResponse(mapped), error };
   }
+}
+
+/**
+ * The answer with the result's document files in `openaiFileResponse`: inline while the whole answer stays
+ * within `maxChars`, else as download URLs (files the store has no room for stay described only).
+ */
+export async function mapWithFiles(result: ToolResultLike, maxChars: number, files: FileOutput): Promise<MappedResponse> {
+  const structured = result.structuredContent;
+  const hasStructured = structured !== undefined && structured !== null && typeof structured === 'object' && !Array.isArray(structured);
+  if (result.isError === true || hasStructured || !Array.isArray(result.content)) return mapToolResult(result, maxChars);
+  const found = collectFiles(result.content);
+  if (found.length === 0) return mapToolResult(result, maxChars);
+  // Inline only when the base64 alone leaves room (no need to build a 7 MB body to find out it is too long).
+  if (found.reduce((n, f) => n + f.base64.length, 0) < maxChars) {
+    const inline = mapToolResult(result, maxChars, found.map((f) => ({ name: f.name, mime_type: f.mimeType, content: f.base64 })), true);
+    if (inline) return inline;
+  }
+  const urls: string[] = [];
+  const base = files.baseUrl.replace(/\/+$/, '');
+  for (const f of found) {
+    const id = await files.store.put({ name: f.name, mimeType: f.mimeType, bytes: Buffer.from(f.base64, 'base64') });
+    if (id !== undefined) urls.push(`${base}/files/${id}`);
+  }
+  return urls.length ? mapToolResult(result, maxChars, urls)! : mapToolResult(result, maxChars);
 }

@@ -21,6 +21,8 @@ export function defineServe(program: Command, run: Runner): void {
     .option('--async-after <ms>', 'a call still running after this answers 202 with a job to poll at GET /jobs/{id}; task-only tools at once (default 30000, at most --call-timeout)')
     .option('--job-timeout <ms>', 'budget of a call that became a job; past it the job ends 504 and is cancelled upstream', '3600000')
     .option('--job-ttl <ms>', 'how long a finished job\'s answer stays readable', '3600000')
+    .option('--files-ttl <ms>', 'how long a download URL of a returned file (GET /files/{id}) works', '600000')
+    .option('--files-max-bytes <n>', 'memory for returned files waiting to be downloaded; files past it are only described', '134217728')
     .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
     .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
     .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')

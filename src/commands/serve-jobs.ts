@@ -5,6 +5,7 @@
 import { DEFAULT_ASYNC_AFTER_MS, DEFAULT_JOB_TIMEOUT_MS, JobRunner } from '../adapter/jobs/job-runner.js';
 import { DEFAULT_JOB_TTL_MS } from '../adapter/store/job-store.js';
 import { MemoryJobStore } from '../adapter/store/memory-job-store.js';
+import { DEFAULT_FILE_TTL_MS, DEFAULT_MAX_FILE_BYTES, MemoryFileStore } from '../adapter/store/file-store.js';
 import type { Logger } from 'pino';
 import { UsageError } from '../errors.js';
 import { parseIntFlag } from './serve-options.js';
@@ -13,6 +14,16 @@ export interface JobFlags {
   asyncAfter?: string;
   jobTimeout?: string;
   jobTtl?: string;
+  filesTtl?: string;
+  filesMaxBytes?: string;
+}
+
+/** Where files too large to send inline wait to be downloaded (GET /files/{id}). */
+export function createFileStore(opts: JobFlags): MemoryFileStore {
+  return new MemoryFileStore({
+    ttlMs: parseIntFlag(opts.filesTtl, '--files-ttl', DEFAULT_FILE_TTL_MS),
+    maxBytes: parseIntFlag(opts.filesMaxBytes, '--files-max-bytes', DEFAULT_MAX_FILE_BYTES),
+  });
 }
 
 export interface JobSettings {

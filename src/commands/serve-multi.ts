@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import type { AdapterLimits } from '../adapter/app.js';
 import type { JobRunner } from '../adapter/jobs/job-runner.js';
+import type { FileStore } from '../adapter/store/file-store.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
@@ -33,6 +34,7 @@ export interface MultiShared {
   logArgs: boolean;
   /** One runner (and job store) for every server. */
   jobs?: JobRunner;
+  fileStore?: FileStore;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
@@ -81,6 +83,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     logArgs: shared.logArgs,
     rateLimiter,
     ...(shared.jobs ? { jobs: shared.jobs } : {}),
+    ...(shared.fileStore ? { fileStore: shared.fileStore } : {}),
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
   });
   const upstreams = servers.map((s) => s.upstream);

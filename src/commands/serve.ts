@@ -16,7 +16,7 @@ import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
-import { createJobRunner, parseJobFlags, type JobFlags } from './serve-jobs.js';
+import { createFileStore, createJobRunner, parseJobFlags, type JobFlags } from './serve-jobs.js';
 import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
@@ -83,8 +83,9 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   );
 
   const jobs = jobSettings ? createJobRunner(jobSettings, logger) : undefined;
+  const fileStore = createFileStore(opts);
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -118,6 +119,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       logger,
       logArgs: opts.logArgs === true,
       ...(jobs ? { jobs } : {}),
+      fileStore,
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
@@ -144,6 +146,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   } finally {
     rateLimiter?.close();
     await jobs?.store.close();
+    await fileStore.close();
     if (!stopped) {
       await listening?.close();
       await upstream.close();
