@@ -155,3 +155,21 @@ describe('serve: jobs', () => {
     expect(readFileSync(ext, 'utf8')).toMatch(/^task-cancelled \S+\n$/);
   });
 });
+
+describe('docs/long-running.md', () => {
+  it('every shell example runs through the built CLI and answers 200', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { runCli, newMark } = await import('../helpers/cli.js');
+    const doc = await readFile('docs/long-running.md', 'utf8');
+    const commands = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+    expect(commands).toHaveLength(2);
+    for (const command of commands) {
+      // the examples are `mcp-actions …` with single-quoted JSON and no other shell syntax
+      const argv = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      expect(argv[0]).toBe('mcp-actions');
+      const run = await runCli(argv.slice(1), { mark: newMark() });
+      expect(run.code, `${command}\n${run.stderr}`).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe('200');
+    }
+  });
+});
