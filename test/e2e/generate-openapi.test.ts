@@ -68,7 +68,7 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     const result = await runCli(['generate', 'openapi', ...URL_FLAG, ...demo]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(await readFile(join(ROOT, 'fixtures/golden/demo.yaml'), 'utf8'));
-    expect(result.stderr).toContain('demo-notes 1.2.0: 5 tools → 5 operations');
+    expect(result.stderr).toContain('demo-notes 1.2.0: 5 tools → 6 operations');
   });
 
   it('-o FILE.json writes JSON; --format json prints JSON; both equal the YAML spec', async () => {
@@ -96,8 +96,8 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     const result = await runCli(['generate', 'openapi', ...URL_FLAG, '--auth', 'api-key', '--api-key-header', 'X-Demo-Key', '--consequential', 'all', '--include', '*_note*', '--exclude', 'delete_*', ...demo]);
     expect(result.code).toBe(0);
     const spec = parse(result.stdout) as OpenAPIObject;
-    expect(Object.keys(spec.paths!)).toEqual(['/tools/create_note', '/tools/list_notes']);
-    expect(Object.values(spec.paths!).every((p) => p.post!['x-openai-isConsequential'] === true)).toBe(true);
+    expect(Object.keys(spec.paths!)).toEqual(['/tools/create_note', '/tools/list_notes', '/jobs/{id}']);
+    expect(Object.values(spec.paths!).every((p) => (p.post ?? p.get)!['x-openai-isConsequential'] === !p.get)).toBe(true);
     expect(spec.components!.securitySchemes).toEqual({ apiKey: { type: 'apiKey', in: 'header', name: 'X-Demo-Key' } });
   });
 
@@ -105,7 +105,7 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     const failed = await runCli(['generate', 'openapi', ...URL_FLAG, ...catalogServer('forty-tools')]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('');
-    expect(failed.stderr).toMatch(/40 tools.*at most 30.*--include\/--exclude.*--overflow generic/);
+    expect(failed.stderr).toMatch(/40 tools.*at most 29 operations for tools \(30 per action, less get_job\).*--include\/--exclude.*--overflow generic/);
     const ok = await runCli(['generate', 'openapi', ...URL_FLAG, '--overflow', 'generic', ...catalogServer('forty-tools')]);
     expect(ok.code).toBe(0);
     expect(Object.keys((parse(ok.stdout) as OpenAPIObject).paths!)).toHaveLength(30);
