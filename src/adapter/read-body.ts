@@ -1,7 +1,8 @@
 /**
  * Reading a JSON request body without body-parser: a byte limit (413), JSON content types only (415, so a
  * JSON body sent as text/plain never runs a tool with no arguments), a nesting-depth cap and no
- * `__proto__`/`constructor` keys (400). An empty body is `{}` (tools without parameters).
+ * `__proto__`/`constructor` keys (400). An empty body (JSON content type still required) is `{}` (tools without
+ * parameters).
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-error.js';
@@ -28,12 +29,14 @@ export function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_B
   const lengthHeader = req.headers['content-length'];
   const declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
   const hasBody = declared !== undefined ? declared > 0 : req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody) return Promise.resolve(EMPTY);
+  // Even an empty body needs the JSON type: a page may POST an empty or text/plain body cross-site without a
+  // CORS preflight, and must not run a tool that takes no arguments that way.
   if (!isJsonContentType(req.headers['content-type'])) {
     return Promise.reject(
-      new HttpError(415, 'unsupported_media_type', `the body must be JSON: send it with "Content-Type: application/json" (got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no Content-Type'})`),
+      new HttpError(415, 'unsupported_media_type', `the body must be JSON, even when empty: send it with "Content-Type: application/json" (got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no Content-Type'})`),
     );
   }
+  if (!hasBody) return Promise.resolve(EMPTY);
   if (declared !== undefined && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -29,6 +29,7 @@ export interface MultiShared {
   host: string;
   publicUrl?: string;
   cors?: string[];
+  allowedHosts?: string[];
   logArgs: boolean;
 }
 
@@ -73,6 +74,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     inflight: { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue },
     auth: shared.auth,
     cors: shared.cors,
+    allowedHosts: shared.allowedHosts,
     limits: shared.adapterLimits,
     logger,
     logArgs: shared.logArgs,

@@ -16,7 +16,7 @@ import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
-import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
+import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
@@ -30,6 +30,7 @@ export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, Se
   auth?: string | boolean;
   apiKeyEnv?: string;
   cors?: string[];
+  allowedHost?: string[];
   callTimeout?: string;
   maxResponseChars?: string;
   maxBody?: string;
@@ -51,6 +52,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
+  const allowedHosts = parseAllowedHosts(opts.allowedHost);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
     throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
@@ -81,7 +83,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   );
 
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -111,6 +113,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       specOptions,
       auth,
       cors: opts.cors,
+      allowedHosts,
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
       logger,
       logArgs: opts.logArgs === true,
