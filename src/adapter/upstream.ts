@@ -150,7 +150,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
       return Promise.reject(new McpConnectionError('closed', `the MCP server is ${this.currentState}`));
     }
     return connection.session
-      .request('tools/call', { name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal })
+      .request('tools/call', { name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal, ...(options.onProgress ? { onprogress: options.onProgress } : {}) })
       .then(checkCallResult);
   }
 
