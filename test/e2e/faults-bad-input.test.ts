@@ -77,6 +77,8 @@ const rows: Row[] = [
   { name: 'form-encoded body', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: 'id=a', status: 415, type: 'unsupported_media_type' },
   { name: 'empty body without a Content-Type (a cross-site simple request)', headers: auth, status: 415, type: 'unsupported_media_type' },
   { name: 'empty text/plain body', headers: { 'content-type': 'text/plain', ...auth }, body: '', status: 415, type: 'unsupported_media_type' },
+  { name: 'a number too large for a double (1e400 would reach the server as null)', path: '/tools/slow', body: '{"ms":1e400}', status: 400, type: 'invalid_arguments' },
+  { name: 'a 400-digit number', path: '/tools/slow', body: `{"ms":1${'0'.repeat(400)}}`, status: 400, type: 'invalid_arguments' },
   { name: 'raw NUL byte inside the JSON', body: Buffer.from('{"id":"a\u0000b"}'), status: 400, type: 'invalid_json' },
   { name: 'GET on a tool', method: 'GET', status: 405, type: 'method_not_allowed', header: ['allow', /^POST$/] },
   { name: 'PUT on a tool', method: 'PUT', body: '{"id":"a"}', status: 405, type: 'method_not_allowed' },
