@@ -10,7 +10,7 @@ import { InflightLimiter } from '../adapter/inflight.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
-import { UsageError } from '../errors.js';
+import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
@@ -39,8 +39,10 @@ export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, Se
 }
 
 export interface ServeControl {
-  /** Resolves when the server should stop (SIGINT/SIGTERM in the CLI). */
+  /** Resolves when the server should stop and drain (the first SIGINT/SIGTERM in the CLI). */
   stop: Promise<unknown>;
+  /** Resolves when the drain should end at once, cutting what still runs (the third signal in the CLI). */
+  cut?: Promise<unknown>;
   /** Called once listening, with the local URL. */
   onListening?: (url: string) => void;
 }
@@ -131,12 +133,12 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs);
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+    const { drained, cut, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs, control.cut);
     stopped = true;
     adapter.dispose();
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return 0;
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     rateLimiter?.close();
     if (!stopped) {
