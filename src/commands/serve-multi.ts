@@ -13,7 +13,7 @@ import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
-import { ConfigError, McpConnectionError, formatError } from '../errors.js';
+import { ConfigError, EXIT_INTERRUPTED, McpConnectionError, formatError } from '../errors.js';
 import type { ConfigFile } from '../mcp/config-file.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import type { CommandIO } from './io.js';
@@ -31,6 +31,7 @@ export interface MultiShared {
   host: string;
   publicUrl?: string;
   cors?: string[];
+  allowedHosts?: string[];
   logArgs: boolean;
   /** One runner (and job store) for every server. */
   jobs?: JobRunner;
@@ -78,6 +79,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     inflight: { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue },
     auth: shared.auth,
     cors: shared.cors,
+    allowedHosts: shared.allowedHosts,
     limits: shared.adapterLimits,
     logger,
     logArgs: shared.logArgs,
@@ -99,12 +101,12 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
     const cancelled = (await shared.jobs?.stop()) ?? 0;
     if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs);
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return 0;
+    const { drained, cut, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs, control.cut);
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     multi.dispose();
     rateLimiter?.close();
