@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
 import {
-  buildFunctionTools, connect, formatError, formatToolResult, McpActionsError, readCatalog, toMcpCall,
+  buildFunctionTools, callTool as callMcpTool, connect, formatError, formatToolResult, McpActionsError, readCatalog, toMcpCall,
   type Connection, type FunctionCodec, type Target, type ToolCatalog,
 } from '../src/index.js';
 
@@ -106,7 +106,9 @@ async function callTool(
   try {
     // decodes what strict mode made the model encode, then checks the arguments against the tool's own schema
     const mcp = toMcpCall(catalog, routing.nameMap, call.function.name, call.function.arguments, { encoded: routing.encoded });
-    const result = (await connection.session.request('tools/call', { name: mcp.name, arguments: mcp.arguments })) as Parameters<typeof formatToolResult>[0];
+    // callTool runs the call as an MCP task when the server wants it so (a task-only tool), else as a plain tools/call
+    const taskSupport = catalog.tools.find((t) => t.name === mcp.name)?.execution?.taskSupport;
+    const result = (await callMcpTool(connection.session, mcp.name, mcp.arguments, { timeout: 10 * 60_000, ...(taskSupport ? { taskSupport } : {}) })) as Parameters<typeof formatToolResult>[0];
     return { functionName: call.function.name, toolName: mcp.name, arguments: mcp.arguments, result: formatToolResult(result) };
   } catch (error) {
     // the message says what to correct (and, for a typed error, the hint what to do next): the model reads it

@@ -6,12 +6,14 @@
 import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import type { AdapterLimits } from '../adapter/app.js';
+import type { JobRunner } from '../adapter/jobs/job-runner.js';
+import type { FileStore } from '../adapter/store/file-store.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
-import { ConfigError, McpConnectionError, formatError } from '../errors.js';
+import { ConfigError, EXIT_INTERRUPTED, McpConnectionError, formatError } from '../errors.js';
 import type { ConfigFile } from '../mcp/config-file.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import type { CommandIO } from './io.js';
@@ -29,7 +31,11 @@ export interface MultiShared {
   host: string;
   publicUrl?: string;
   cors?: string[];
+  allowedHosts?: string[];
   logArgs: boolean;
+  /** One runner (and job store) for every server. */
+  jobs?: JobRunner;
+  fileStore?: FileStore;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
@@ -73,10 +79,13 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     inflight: { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue },
     auth: shared.auth,
     cors: shared.cors,
+    allowedHosts: shared.allowedHosts,
     limits: shared.adapterLimits,
     logger,
     logArgs: shared.logArgs,
     rateLimiter,
+    ...(shared.jobs ? { jobs: shared.jobs } : {}),
+    ...(shared.fileStore ? { fileStore: shared.fileStore } : {}),
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
   });
   const upstreams = servers.map((s) => s.upstream);
@@ -92,13 +101,16 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs);
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return 0;
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+    const cancelled = (await shared.jobs?.stop()) ?? 0;
+    if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
+    const { drained, cut, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs, control.cut);
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     multi.dispose();
     rateLimiter?.close();
+    await shared.jobs?.store.close();
     await Promise.all(upstreams.map((u) => u.close()));
   }
 }

@@ -36,6 +36,7 @@ export function buildGenericOperation(
   operationId: string,
   consequential: 'annotations' | 'all' | 'none',
   authenticated: boolean,
+  jobs = false,
   describeId: string = DESCRIBE_OPERATION_ID,
 ): OperationObject {
   const names = tools.map((t) => t.name);
@@ -77,6 +78,7 @@ export function buildGenericOperation(
           }
         : toolResultResponse(),
       authenticated,
+      jobs,
     ),
   };
 }

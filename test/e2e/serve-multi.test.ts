@@ -57,7 +57,10 @@ describe('several servers from one config file', () => {
     expect(paths).toContain('/demo/tools/add');
     expect(paths).toContain('/faults/tools/echo');
     expect(paths.some((p) => p.startsWith('/broken/'))).toBe(false);
-    const ids = paths.map((p) => spec.paths[p].post.operationId);
+    const ids = paths.map((p) => (spec.paths[p].post ?? spec.paths[p].get).operationId);
+    // one get_job for every server (they share the job store), counted once
+    expect(paths.filter((p) => p.endsWith('/jobs/{id}'))).toEqual(['/jobs/{id}']);
+    expect(spec.paths['/jobs/{id}'].get.operationId).toBe('get_job');
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(OPERATION_ID_PATTERN);
     expect(spec.paths['/demo/tools/add'].post.operationId).toBe('demo_add');
@@ -77,7 +80,7 @@ describe('several servers from one config file', () => {
     expect(own.servers).toEqual([{ url: `${url}/faults` }]);
     expect(Object.keys(own.paths)).toContain('/tools/echo');
     expect((await post('/faults/tools/nope', {})).status).toBe(404);
-    expect((await request(`${url}/nowhere/tools/x`, { method: 'POST' })).status).toBe(404);
+    expect((await request(`${url}/nowhere/tools/x`, { method: 'POST', json: {} })).status).toBe(404);
     const docs = await request(`${url}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('/docs/swagger-ui-bundle.js');

@@ -1,33 +1,41 @@
 /**
- * `--overflow generic` over HTTP: 40 tools, 28 operations of their own, the rest reached through call_tool,
- * whose schemas the model reads from describe_tool. An overflow tool is described, called with valid arguments,
+ * `--overflow generic` over HTTP, with jobs on as `serve` runs by default: 40 tools, 27 operations of their own,
+ * get_job, and the rest reached through call_tool, whose schemas the model reads from describe_tool (answered from
+ * the catalog, never run as a job). An overflow tool is described, called with valid arguments,
  * and refused with 400 (details as for any operation) for invalid ones; every body matches the published spec.
  */
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobRunner, parseJobFlags } from '../../src/commands/serve-jobs.js';
+import type { JobRunner } from '../../src/adapter/jobs/job-runner.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { callTool, request, specValidator, startAdapter, stdio, type Running } from './serve-helpers.js';
 
 let running: Running;
 let spec: OpenAPIObject;
 let check: ReturnType<typeof specValidator>;
+let jobs: JobRunner | undefined;
 
 beforeAll(async () => {
+  jobs = createJobRunner(parseJobFlags({}, 30_000));
   running = await startAdapter(stdio(`${ROOT}fixtures/servers/catalog-server.mjs`, [`${ROOT}fixtures/tools/forty-tools.json`]), {
     specOptions: { serverUrl: 'https://api.example.com', overflow: 'generic' },
+    jobs,
   });
   spec = (await request(`${running.url}/openapi.json`)).body as OpenAPIObject;
   check = specValidator(spec);
 }, 60_000);
 afterAll(async () => {
+  await jobs?.stop();
   await running?.close();
+  await jobs?.store.close();
 });
 
 describe('overflow tools over HTTP', () => {
-  it('publishes 30 operations: 28 tools, call_tool and describe_tool', () => {
-    const ids = Object.values(spec.paths!).map((p) => p.post!.operationId);
+  it('publishes 30 operations: 27 tools, call_tool, describe_tool and get_job', () => {
+    const ids = Object.values(spec.paths!).map((p) => (p.post ?? p.get)!.operationId);
     expect(ids).toHaveLength(30);
-    expect(ids.slice(-2)).toEqual(['call_tool', 'describe_tool']);
+    expect(ids.slice(-3)).toEqual(['call_tool', 'describe_tool', 'get_job']);
     expect(spec.paths!['/tools/describe_tool']!.post!['x-openai-isConsequential']).toBe(false);
   });
 

@@ -45,12 +45,14 @@ describe('selectTools', () => {
     expect(names(s.overflow)).toEqual(Array.from({ length: 12 }, (_, i) => `t${28 + i}`));
   });
 
-  it('fixed operations (e.g. a jobs operation) take room in the limit', () => {
-    expect(selectTools(forty.slice(0, 29), { limit: 30, fixed: 1 }).operations).toHaveLength(29);
-    expect(() => selectTools(forty.slice(0, 30), { limit: 30, fixed: 1 })).toThrow(/30 tools.*at most 30 operations per action \(1 of them taken by fixed operations\)/);
-    const s = selectTools(forty, { limit: 30, fixed: 1, overflow: 'generic' });
+  it('a reserved operation (get_job) is already out of the limit; the overflow takes two more', () => {
+    expect(selectTools(forty.slice(0, 29), { limit: 29, reserved: 1 }).operations).toHaveLength(29);
+    const s = selectTools(forty, { limit: 29, reserved: 1, overflow: 'generic' });
     expect(s.operations).toHaveLength(27);
     expect(s.overflow).toHaveLength(13);
+    let error: ProblemsFoundError | undefined;
+    try { selectTools(forty, { limit: 29, reserved: 1 }); } catch (e) { error = e as ProblemsFoundError; }
+    expect(error!.hint).toContain('--overflow generic to keep 27 operations and reach the rest through the call_tool and describe_tool operations');
   });
 
   it('exactly 30 fits', () => {
@@ -61,7 +63,7 @@ describe('selectTools', () => {
     expect(selectTools(forty, {}).operations).toHaveLength(40);
   });
 
-  it('leaves out tools that require MCP tasks, with a warning naming each; optional/forbidden stay', () => {
+  it('keeps tools that require MCP tasks (the adapter runs them), with no note', () => {
     const given: CatalogTool[] = [
       { name: 'research', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' } },
       { name: 'maybe', inputSchema: { type: 'object' }, execution: { taskSupport: 'optional' } },
@@ -69,17 +71,14 @@ describe('selectTools', () => {
       { name: 'old', inputSchema: { type: 'object' } },
     ];
     const s = selectTools(given, {});
-    expect(names(s.operations)).toEqual(['maybe', 'old', 'plain']);
-    expect(s.notes).toEqual([expect.objectContaining({ tool: 'research', level: 'warning', code: 'task-required' })]);
-    expect(s.notes[0]!.message).toMatch(/needs MCP tasks, which the REST adapter cannot run/);
-    // an include that names only the task-only tool leaves nothing callable, and says so
-    expect(() => selectTools(given, { include: ['research'] })).toThrow(ProblemsFoundError);
+    expect(names(s.operations)).toEqual(['maybe', 'old', 'plain', 'research']);
+    expect(s.notes).toEqual([]);
+    expect(names(selectTools(given, { include: ['research'] }).operations)).toEqual(['research']);
   });
 
-  it('task-only tools do not count against the 30-operation limit', () => {
-    const list = [...tools(Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(2, '0')}`)), { name: 'z', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' as const } }];
-    const s = selectTools(list, { limit: 30 });
-    expect(s.operations).toHaveLength(30);
-    expect(s.overflow).toEqual([]);
+  it('task-only tools count against the limit like any other; the message names get_job when it is reserved', () => {
+    const list = [...tools(Array.from({ length: 29 }, (_, i) => `t${String(i).padStart(2, '0')}`)), { name: 'z', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' as const } }];
+    expect(selectTools(list, { limit: 30 }).operations).toHaveLength(30);
+    expect(() => selectTools(list, { limit: 29, reserved: 1 })).toThrow('the server has 30 tools, but ChatGPT accepts at most 29 operations for tools (30 per action, less get_job)');
   });
 });
