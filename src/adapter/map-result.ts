@@ -3,6 +3,7 @@
  * `result`; images, audio and resources are described (type, MIME type, size, URI), never dumped as base64;
  * `isError` is a 422. Bodies longer than the response budget are cut with a clear marker. Pure.
  */
+import type { FileRef } from './files.js';
 import { errorBody } from './http-error.js';
 
 /** The parts of an MCP CallToolResult the mapping reads (structurally typed: no SDK import needed). */
@@ -67,8 +68,14 @@ function badGateway(type: 'response_too_large' | 'upstream_error', message: stri
   return { status: 502, body, json: JSON.stringify(body) };
 }
 
-/** Maps a tool result to status + body. `maxChars` bounds the serialised body. */
-export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RESPONSE_CHARS): MappedResponse {
+/**
+ * Maps a tool result to status + body. `maxChars` bounds the serialised body. `files` (GPT profile) become the
+ * body's `openaiFileResponse` (results without structured content only); with `inlineOnly`, undefined comes back
+ * when the answer would not fit whole (the caller then sends the files as download URLs instead).
+ */
+export function mapToolResult(result: ToolResultLike, maxChars?: number): MappedResponse;
+export function mapToolResult(result: ToolResultLike, maxChars: number, files: readonly FileRef[], inlineOnly?: boolean): MappedResponse | undefined;
+export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RESPONSE_CHARS, files?: readonly FileRef[], inlineOnly = false): MappedResponse | undefined {
   const items = Array.isArray(result.content) ? result.content : [];
   if (result.isError === true) {
     const text = joinText(items);
@@ -92,7 +99,14 @@ export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RES
       `the tool answered ${json.length} characters of structured content, over the limit of ${maxChars}; ask for less (a narrower query or a smaller page)`,
     );
   }
-  return fitText(joinText(items), describeContent(items), maxChars);
+  const text = joinText(items);
+  const content = describeContent(items);
+  if (files?.length && inlineOnly) {
+    const body = { result: text, ...(content.length ? { content } : {}), openaiFileResponse: files };
+    const json = JSON.stringify(body);
+    return json.length <= maxChars ? { status: 200, body, json } : undefined;
+  }
+  return fitText(text, content, maxChars, files);
 }
 
 /**
@@ -180,9 +194,14 @@ export function base64Size(data: string): number {
 /** Room kept for one truncation marker (its text, its JSON escaping and the numbers in it). */
 const MARKER_ROOM = 200;
 
-function fitText(text: string, content: ContentDescription[], maxChars: number): MappedResponse {
-  const make = (result: string, items: ContentDescription[]) => (items.length ? { result, content: items } : { result });
-  let body: { result: string; content?: ContentDescription[] } = make(text, content);
+function fitText(text: string, content: ContentDescription[], maxChars: number, files?: readonly FileRef[]): MappedResponse {
+  type Body = { result: string; content?: ContentDescription[]; openaiFileResponse?: readonly FileRef[] };
+  const make = (result: string, items: ContentDescription[]): Body => {
+    const made: Body = items.length ? { result, content: items } : { result };
+    if (files?.length) made.openaiFileResponse = files;
+    return made;
+  };
+  let body: Body = make(text, content);
   const json = JSON.stringify(body);
   if (json.length <= maxChars) return { status: 200, body, json };
   // Too long: drop embedded resource texts first, then cut the list of items (it alone may be millions of
@@ -192,7 +211,8 @@ function fitText(text: string, content: ContentDescription[], maxChars: number):
   let note = '';
   if (content.length > 0) {
     const textRoom = Math.min(JSON.stringify(text).length, Math.floor(maxChars / 2));
-    const budget = Math.max(0, maxChars - textRoom - 2 * MARKER_ROOM - 32);
+    const filesRoom = files?.length ? JSON.stringify(files).length + 32 : 0;
+    const budget = Math.max(0, maxChars - textRoom - filesRoom - 2 * MARKER_ROOM - 32);
     let used = 0;
     let k = 0;
     while (k < content.length) {

@@ -143,6 +143,16 @@ describe('bounds on the whole body', () => {
     expect(body.result).toMatch(/characters; responses are limited to 10000[\s\S]*content items/);
     expect(body.content!.length).toBeGreaterThan(0);
   });
+
+  it('keeps file download URLs and still fits a long items list within the limit', () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => ({ type: 'resource_link', uri: `file:///f/${i}` }));
+    const urls = Array.from({ length: 10 }, (_, i) => `http://127.0.0.1:8080/files/${'x'.repeat(40)}${i}`);
+    const mapped = mapToolResult({ content: [{ type: 'text', text: 'summary' }, ...items] }, 5000, urls)!;
+    expect(mapped.json.length).toBeLessThanOrEqual(5000);
+    const body = mapped.body as { result: string; content?: unknown[]; openaiFileResponse?: string[] };
+    expect(body.openaiFileResponse).toEqual(urls);
+    expect(body.result).toContain('of 20000 content items');
+  });
 });
 
 describe('errorResponse', () => {
