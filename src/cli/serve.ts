@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addTargetOptions, collect, type Runner } from './shared.js';
-import { addSpecOptions } from './generate.js';
+import { addAuthOptions, addSpecOptions } from './generate.js';
+import { HELP_GROUP, inOptionsGroup } from './help-groups.js';
 import { useLeanHeap } from './lean-heap.js';
 
 export function defineServe(program: Command, run: Runner): void {
@@ -10,28 +11,45 @@ export function defineServe(program: Command, run: Runner): void {
     .description(
       'Connect to an MCP server once and serve the REST adapter for its spec: POST /tools/{operationId}, ' +
         'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz.',
-    )
-    .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
-    .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
-    .option('--public-url <url>', 'the public https URL ChatGPT calls (the spec\'s servers entry; same as --server-url)')
-    .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)')
-    .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
-    .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default)', collect)
-    .option('--call-timeout <ms>', 'budget of one tool call; slower calls answer 504 and are cancelled upstream', '40000')
-    .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
-    .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
-    .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
-    .option('--max-queue <n>', 'calls waiting for a slot; more answer 503 with Retry-After', '64')
-    .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
-    .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish', '30000')
-    .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
-    .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000')
-    .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
-    .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
-    .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
-    .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info');
-  addSpecOptions(cmd);
-  addTargetOptions(cmd).addHelpText(
+    );
+  addTargetOptions(cmd);
+  inOptionsGroup(cmd, HELP_GROUP.listen, (c) =>
+    c
+      .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
+      .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
+      .option('--public-url <url>', 'the public https URL ChatGPT calls: the spec\'s servers entry (alias --server-url)')
+      .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default)', collect),
+  );
+  addAuthOptions(cmd);
+  inOptionsGroup(cmd, HELP_GROUP.auth, (c) =>
+    c
+      .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
+      .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)'),
+  );
+  addSpecOptions(cmd, { hideServerUrl: true });
+  inOptionsGroup(cmd, HELP_GROUP.limits, (c) =>
+    c
+      .option('--call-timeout <ms>', 'budget of one tool call; slower calls answer 504 and are cancelled upstream', '40000')
+      .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
+      .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
+      .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
+      .option('--max-queue <n>', 'calls waiting for a slot; more answer 503 with Retry-After', '64')
+      .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
+      .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
+      .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.upstream, (c) =>
+    c
+      .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
+      .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
+      .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish', '30000'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.logging, (c) =>
+    c
+      .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
+      .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info'),
+  );
+  cmd.addHelpText(
     'after',
     `
 Examples:

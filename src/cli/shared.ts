@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import type { CommandIO } from '../commands/io.js';
 import { EXIT_FAILURE, McpActionsError, formatError } from '../errors.js';
+import { HELP_GROUP, inOptionsGroup } from './help-groups.js';
 
 /** A command handler returns its exit code; it throws typed errors for the CLI to map. */
 export type Handler = (io: CommandIO) => Promise<number>;
@@ -33,16 +34,16 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** Adds the target flags of DESIGN.md "Targets" and the trailing `[command...]` operand. */
 export function addTargetOptions(cmd: Command): Command {
-  return cmd
-    .argument('[server...]', 'the server: a command and its arguments after --, or an http(s) URL')
-    .option('--url <url>', 'MCP server URL (Streamable HTTP, falling back to legacy SSE)')
-    .addOption(
-      new Option('--transport <kind>', 'force the HTTP transport').choices(['streamable-http', 'sse']),
-    )
-    .option('--header <header>', 'HTTP header for the server, "Name: value" (repeatable)', collect)
-    .option('--config <file>', 'a Claude Desktop / Cursor / VS Code MCP config file')
-    .option('--server <name>', 'which server of the --config file')
-    .option('--env <KEY=VALUE>', 'add to a stdio server\'s environment (repeatable)', collect)
-    .option('--cwd <dir>', 'working directory of a stdio server')
-    .option('--timeout <ms>', 'timeout for connecting and for each request, in ms', '30000');
+  cmd.argument('[server...]', 'the server: a command and its arguments after --, or an http(s) URL');
+  return inOptionsGroup(cmd, HELP_GROUP.target, (c) =>
+    c
+      .option('--url <url>', 'MCP server URL (Streamable HTTP, falling back to legacy SSE)')
+      .addOption(new Option('--transport <kind>', 'force the HTTP transport').choices(['streamable-http', 'sse']))
+      .option('--header <header>', 'HTTP header for the server, "Name: value" (repeatable)', collect)
+      .option('--config <file>', 'a Claude Desktop / Cursor / VS Code MCP config file')
+      .option('--server <name>', 'which server of the --config file')
+      .option('--env <KEY=VALUE>', 'add to a stdio server\'s environment (repeatable)', collect)
+      .option('--cwd <dir>', 'working directory of a stdio server')
+      .option('--timeout <ms>', 'timeout for connecting and for each request, in ms', '30000'),
+  );
 }
