@@ -12,7 +12,7 @@ import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
 import { ConfigError, McpConnectionError, formatError } from '../errors.js';
-import type { ConfigFile } from '../mcp/config-file.js';
+import { allServers, type ConfigFile } from '../mcp/config-file.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import type { CommandIO } from './io.js';
 import type { ServeControl } from './serve.js';
@@ -36,12 +36,12 @@ const NAME = /^[A-Za-z0-9_-]{1,40}$/;
 
 export async function serveMulti(config: ConfigFile, shared: MultiShared, io: CommandIO, control: ServeControl): Promise<number> {
   const { limits, logger } = shared;
-  for (const name of config.servers.keys()) {
+  for (const name of config.names) {
     if (!NAME.test(name)) {
       throw new ConfigError(`${config.path}: server name "${name}" cannot be a URL path segment`, { hint: 'rename it to letters, digits, "_" and "-" (at most 40)' });
     }
   }
-  const servers = [...config.servers].map(([name, target]) => {
+  const servers = [...allServers(config)].map(([name, target]) => {
     io.stderr(`starting ${name}…\n`);
     const upstream = SupervisedUpstream.launch(target, {
       timeoutMs: shared.timeoutMs,

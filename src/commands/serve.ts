@@ -62,7 +62,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   checkBindSafety(host, auth.type, noAuth);
   // `--config` without `--server` and several servers in the file: serve them all (serve-multi.ts).
   const config = opts.config !== undefined && opts.server === undefined && operands.length === 0 ? await loadConfigFile(opts.config, io) : undefined;
-  const target = config && config.servers.size > 1 ? undefined : await resolveTarget(opts, operands, io);
+  const target = config && config.names.length > 1 ? undefined : await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const base = await loadTemplate(opts.template, io.cwd);
 
