@@ -283,6 +283,18 @@ describe.concurrent('the program', () => {
     expect(r.stderr).toContain("error: unknown option '--jsno'");
   });
 
+  it('a server command with flags but no -- says the command goes after -- (issue 17)', async () => {
+    const r = await cli(['inspect', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/home/ada/notes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error: unknown option '-y': options after the server's command belong to it, so the command goes after --:\n" +
+        '  mcp-actions inspect [options] -- npx -y @modelcontextprotocol/server-filesystem /home/ada/notes\n',
+    );
+    const g = await cli(['generate', 'openapi', '--server-url', 'https://a.example.com', 'node', 'server.js', '--db', 'my notes.db']);
+    expect(g.code).toBe(2);
+    expect(g.stderr).toContain("  mcp-actions generate openapi [options] -- node server.js --db 'my notes.db'\n");
+  });
+
   it('no server given exits 2 and says how to give one', async () => {
     const r = await cli(['inspect']);
     expect(r.code).toBe(2);
