@@ -50,7 +50,7 @@ export function defineGenerate(program: Command, run: Runner): Command {
 Examples:
   $ mcp-actions generate openapi --server-url https://api.example.com -- node fixtures/servers/demo.mjs
   $ mcp-actions generate openapi --server-url https://api.example.com --auth bearer -o openapi.json --url http://127.0.0.1:3001/mcp
-  $ mcp-actions generate openapi --server-url https://api.example.com --include 'read_*' --exclude 'read_secret' -- npx -y @modelcontextprotocol/server-everything`,
+  $ mcp-actions generate openapi --server-url https://api.example.com --include 'get-*' --exclude get-env -- npx -y @modelcontextprotocol/server-everything`,
   );
   openapi.action((server: string[], opts) =>
     run(async (io) => (await import('../commands/generate.js')).generateOpenapiCommand(server, opts, io)),

@@ -9,6 +9,7 @@ import type { AdapterLimits } from '../adapter/app.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
+import { describeServed } from '../adapter/routes.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
 import { ConfigError, McpConnectionError, formatError } from '../errors.js';
@@ -85,7 +86,8 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     if (!shared.publicUrl) multi.republish(localUrl);
     for (const s of servers) {
-      const state = s.upstream.ready ? `${s.upstream.catalog.tools.length} tools` : 'NOT STARTED (retrying; its routes answer 503)';
+      const adapter = multi.adapters.get(s.name);
+      const state = s.upstream.ready && adapter ? describeServed(adapter.published.routes, s.upstream.catalog.tools.length) : 'NOT STARTED (retrying; its routes answer 503)';
       io.stderr(`  /${s.name}: ${state}\n`);
     }
     io.stderr(`serving ${servers.length} servers at ${listening.url}\n  spec: ${shared.publicUrl ?? localUrl}/openapi.json   auth: ${shared.auth.type}\n`);

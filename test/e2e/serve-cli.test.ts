@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callCommand } from '../../src/commands/call.js';
 import { serveCommand } from '../../src/commands/serve.js';
 import { McpConnectionError, UsageError, formatError } from '../../src/errors.js';
-import { callTool, request, stopChild } from './serve-helpers.js';
+import { EVERYTHING, callTool, request, stopChild } from './serve-helpers.js';
 
 const run = promisify(execFile);
 const CLI = 'dist/cli.js';
@@ -147,6 +147,29 @@ describe('serve refuses unsafe or incomplete settings', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
     expect(formatError(error as UsageError)).toMatch(message);
+  });
+});
+
+describe('serve says how many tools it serves', () => {
+  it('counts the published operations, not the catalog (server-everything has a task-only tool)', async () => {
+    let err = '';
+    const io = { stdout: () => undefined, stderr: (s: string) => void (err += s), env: process.env, cwd: process.cwd() };
+    let stop!: () => void;
+    const stopped = new Promise<string>((resolve) => (stop = () => resolve('test')));
+    let url = '';
+    const done = serveCommand([process.execPath, EVERYTHING, 'stdio'], { port: '0', logLevel: 'silent' }, io, {
+      stop: stopped,
+      onListening: (u) => {
+        url = u;
+        stop();
+      },
+    });
+    expect(await done).toBe(0);
+    expect(url).toMatch(/^http:/);
+    const spec = JSON.parse((await run(process.execPath, [CLI, 'generate', 'openapi', '--profile', 'generic', '--server-url', 'http://127.0.0.1', '--format', 'json', '--', process.execPath, EVERYTHING, 'stdio'])).stdout) as { paths: object };
+    const operations = Object.keys(spec.paths).length;
+    const line = err.split('\n').find((l) => l.startsWith('serving '));
+    expect(line).toMatch(new RegExp(`^serving ${operations} tools (\\(1 of ${operations + 1} left out\\) )?of `));
   });
 });
 

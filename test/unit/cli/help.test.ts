@@ -1,9 +1,12 @@
-/** `serve --help` groups its options (commander's help groups); every option names its group. */
+/** `serve --help` groups its options (commander's help groups); every option names its group; help examples are real. */
+import { readFileSync } from 'node:fs';
 import { Command, type Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { defineGenerate } from '../../../src/cli/generate.js';
 import { HELP_GROUP } from '../../../src/cli/help-groups.js';
 import { defineServe } from '../../../src/cli/serve.js';
+import type { CatalogTool } from '../../../src/mcp/catalog.js';
+import { selectTools } from '../../../src/openapi/select-tools.js';
 
 const program = new Command().name('mcp-actions');
 const run = async () => {};
@@ -65,5 +68,28 @@ describe('generate openapi --help', () => {
     expect(listed.get(HELP_GROUP.target)).toContain('--url');
     expect(listed.get(HELP_GROUP.spec)).toEqual(expect.arrayContaining(['--server-url', '--include']));
     expect(listed.get(HELP_GROUP.auth)).toContain('--auth');
+  });
+});
+
+describe('help examples', () => {
+  /** The full --help text of a command, examples included (they are printed by an 'afterHelp' listener). */
+  function fullHelp(cmd: Command): string {
+    let text = '';
+    cmd.configureOutput({ writeOut: (s) => void (text += s) });
+    cmd.outputHelp();
+    return text;
+  }
+
+  it("generate openapi's --include/--exclude example picks real tools of server-everything", async () => {
+    const generate = program.commands.find((c) => c.name() === 'generate')!;
+    const text = fullHelp(generate.commands.find((c) => c.name() === 'openapi')!);
+    const example = text.split('\n').find((l) => l.includes('--include') && l.includes('server-everything'))!;
+    expect(example).toBeDefined();
+    const globs = (flag: string) => [...example.matchAll(new RegExp(`${flag} '?([^'\\s]+)'?`, 'g'))].map((m) => m[1]!);
+    const { tools } = JSON.parse(readFileSync(new URL('../../../fixtures/tools/server-everything.json', import.meta.url), 'utf8')) as { tools: CatalogTool[] };
+    const selection = selectTools(tools, { include: globs('--include'), exclude: globs('--exclude') });
+    expect(selection.notes.filter((n) => n.code === 'pattern-unmatched')).toEqual([]);
+    expect(selection.operations.length).toBeGreaterThan(1);
+    expect(selection.operations.length).toBeLessThan(tools.length - 1);
   });
 });
