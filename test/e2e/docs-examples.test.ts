@@ -8,13 +8,15 @@
  * - a target URL (`--url URL`, `inspect URL`, `"url"` in a config file) ending in /mcp or /sse reaches a local
  *   stand-in instead: mcp-proxy in front of the demo server, which serves both;
  * - `serve … &` listens on a free port instead of 8080, and the commands after it call that port;
- * - npx runs offline: the packages the examples name must be devDependencies.
+ * - `npx -y PKG …` runs PKG's bin from node_modules, which is what npx does for an installed package, without
+ *   npm's two seconds of start-up (on a busy machine they ate the 30 s connect timeout): the packages the
+ *   examples name must be devDependencies.
  * A block that cannot run here (a tunnel to the internet, a paid API, npm itself) says why in a
  * `<!-- example: not run: REASON -->` marker; the runner refuses a marker without a reason.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, FIXTURES, ROOT, freePort, newMark, startProcess, waitForPort, type ServerProcess } from '../helpers/cli.js';
@@ -65,6 +67,21 @@ const res = await fetch(url, { method: method ?? (body === undefined ? 'GET' : '
 process.stdout.write(await res.text());
 `;
 
+/** `npx [-y] PKG ARGS…` for an installed PKG: its bin, run by node, signals passed on. */
+const NPX = `#!/usr/bin/env node
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const args = process.argv.slice(2).filter((a) => a !== '-y' && a !== '--yes');
+const [pkg, ...rest] = args;
+const dir = join(process.cwd(), 'node_modules', pkg);
+const { bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+const file = typeof bin === 'string' ? bin : bin[pkg.split('/').pop()] ?? Object.values(bin)[0];
+const child = spawn(process.execPath, [join(dir, file), ...rest], { stdio: 'inherit' });
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+`;
+
 function makeScratch(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-docs-'));
   scratch.push(dir);
@@ -82,7 +99,9 @@ function makeScratch(): { dir: string; env: NodeJS.ProcessEnv } {
   const bin = join(dir, '.bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'mcp-actions'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-  chmodSync(join(bin, 'mcp-actions'), 0o755);
+  writeFileSync(join(bin, 'npx'), NPX);
+  writeFileSync(join(bin, 'package.json'), '{"type": "commonjs"}'); // the scratch folder's package.json says module
+  for (const name of ['mcp-actions', 'npx']) chmodSync(join(bin, name), 0o755);
   const hasCurl = (process.env.PATH ?? '').split(':').some((p) => {
     try {
       return readdirSync(p).includes('curl');
@@ -102,9 +121,6 @@ function makeScratch(): { dir: string; env: NodeJS.ProcessEnv } {
     TOKEN: 'docs-example-token',
     API_KEY: 'docs-example-key',
     MCP_ACTIONS_API_KEY: 'docs-example-secret',
-    npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
-    npm_config_offline: 'true',
-    npm_config_update_notifier: 'false',
     [MARK_VAR]: mark,
   };
   return { dir, env };
