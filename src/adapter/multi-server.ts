@@ -7,8 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import { serializeSpec } from '../openapi/serialize.js';
-import { createAdapter, type Adapter, type AdapterOptions } from './app.js';
+import { createAdapter, refuse, type Adapter, type AdapterOptions } from './app.js';
 import { combineSpecs } from './combine-specs.js';
+import { createRequestGuard } from './guards.js';
 import { errorBody } from './http-error.js';
 import { InflightLimiter, type InflightLimits } from './inflight.js';
 import type { SupervisedUpstream } from './supervisor.js';
@@ -42,6 +43,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
   let json = '{}';
   let yaml = '{}\n';
   const profile = specOptions.profile ?? 'gpt-actions';
+  const makeGuard = (serverUrl: string | undefined) => createRequestGuard({ allowedHosts: adapterOptions.allowedHosts, cors: adapterOptions.cors, publicUrl: serverUrl });
+  let guard = makeGuard(specOptions.serverUrl);
 
   const rebuild = () => {
     try {
@@ -57,6 +60,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     if (adapters.has(name) || !upstream.hasCatalog) return;
     const adapter = createAdapter({
       ...adapterOptions,
+      // Checked once, here, for every route (the servers' own included).
+      guardRequests: false,
       upstream: new InflightLimiter(upstream, inflight),
       specOptions: { ...specOptions, serverUrl: `${base}/${name}` },
     });
@@ -79,6 +84,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
   rebuild();
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const refused = guard.check(req.method, req.headers);
+    if (refused) return refuse(req, res, refused, adapterOptions.logger);
     const url = req.url ?? '/';
     const slash = url.indexOf('/', 1);
     const q = url.indexOf('?');
@@ -126,6 +133,7 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     },
     republish(serverUrl) {
       base = serverUrl.replace(/\/+$/, '');
+      guard = makeGuard(base);
       for (const [name, adapter] of adapters) adapter.republish({ serverUrl: `${base}/${name}` });
       rebuild();
     },

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import type { CommandIO } from '../commands/io.js';
+import type { ServeOptions } from '../commands/serve.js';
 import { addTargetOptions, collect, type Runner } from './shared.js';
 import { addAuthOptions, addSpecOptions } from './generate.js';
 import { HELP_GROUP, inOptionsGroup } from './help-groups.js';
 import { useLeanHeap } from './lean-heap.js';
+import { killAllServerGroups, stopAllServerGroups } from '../mcp/process-group.js';
 
 export function defineServe(program: Command, run: Runner): void {
   const cmd = program
@@ -18,7 +21,8 @@ export function defineServe(program: Command, run: Runner): void {
       .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
       .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
       .option('--public-url <url>', 'the public https URL ChatGPT calls: the spec\'s servers entry (alias --server-url)')
-      .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default)', collect),
+      .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default: any other Origin is refused)', collect)
+      .option('--allowed-host <name>', 'accept this Host header besides loopback names, IP addresses and the public URL\'s host (repeatable; DNS rebinding guard)', collect),
   );
   addAuthOptions(cmd);
   inOptionsGroup(cmd, HELP_GROUP.auth, (c) =>
@@ -42,7 +46,7 @@ export function defineServe(program: Command, run: Runner): void {
     c
       .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
       .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
-      .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish', '30000'),
+      .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish (a third signal cuts them at once)', '30000'),
   );
   inOptionsGroup(cmd, HELP_GROUP.logging, (c) =>
     c
@@ -58,23 +62,49 @@ Examples:
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
   $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0`,
   );
-  cmd.action((server: string[], opts) =>
-    run(async (io) => {
-      useLeanHeap(process.env, process.execArgv);
-      const [{ serveCommand }, { batchedWriter }] = await Promise.all([import('../commands/serve.js'), import('../commands/serve-log.js')]);
-      const stop = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      // One write per event-loop turn for the per-call log lines; flushed before any error is reported
-      // and, should the process die some other way, on exit.
-      const stderr = batchedWriter(io.stderr);
-      process.once('exit', stderr.flush);
-      try {
-        return await serveCommand(server, opts, { ...io, stderr: stderr.write }, { stop });
-      } finally {
-        stderr.flush();
-      }
-    }),
-  );
+  cmd.action((server: string[], opts) => run((io) => runServe(server, opts, io), { ownSignals: true }));
+}
+
+async function runServe(server: string[], opts: ServeOptions, io: CommandIO): Promise<number> {
+  useLeanHeap(process.env, process.execArgv);
+  const [{ serveCommand }, { batchedWriter }] = await Promise.all([import('../commands/serve.js'), import('../commands/serve-log.js')]);
+  // One write per event-loop turn for the per-call log lines; flushed before any error is reported
+  // and, should the process die some other way, on exit.
+  const stderr = batchedWriter(io.stderr);
+  process.once('exit', stderr.flush);
+  // The first SIGINT/SIGTERM starts the drain; a second one only says how to cut it (a supervisor or an
+  // impatient Ctrl-C often sends two), the third cuts it. The handlers stay for the whole run, so no
+  // signal falls back to Node's default (die at once, in-flight calls answered "socket hang up").
+  let signals = 0;
+  let stopNow!: (signal: string) => void;
+  let cutNow!: (signal: string) => void;
+  const stop = new Promise<string>((resolve) => (stopNow = resolve));
+  const cut = new Promise<string>((resolve) => (cutNow = resolve));
+  const off = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    signals += 1;
+    if (signals === 1) stopNow(signal);
+    else if (signals === 2) stderr.write(`${signal} again: still draining; send it once more to cut the calls still running\n`);
+    else if (signals === 3) {
+      cutNow(signal);
+      // The servers' groups are stopped now, not after the cut calls: the drain then ends in about a second.
+      void stopAllServerGroups(1000);
+    } else {
+      // Still here after a fourth (stuck connecting?): kill the servers and take Node's default action.
+      off();
+      killAllServerGroups();
+      process.kill(process.pid, signal);
+    }
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await serveCommand(server, opts, { ...io, stderr: stderr.write }, { stop, cut });
+  } finally {
+    off();
+    stderr.flush();
+  }
 }

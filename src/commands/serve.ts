@@ -11,13 +11,13 @@ import { describeServed } from '../adapter/routes.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
-import { UsageError } from '../errors.js';
+import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
-import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
+import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
@@ -31,6 +31,7 @@ export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, Se
   auth?: string | boolean;
   apiKeyEnv?: string;
   cors?: string[];
+  allowedHost?: string[];
   callTimeout?: string;
   maxResponseChars?: string;
   maxBody?: string;
@@ -39,8 +40,10 @@ export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, Se
 }
 
 export interface ServeControl {
-  /** Resolves when the server should stop (SIGINT/SIGTERM in the CLI). */
+  /** Resolves when the server should stop and drain (the first SIGINT/SIGTERM in the CLI). */
   stop: Promise<unknown>;
+  /** Resolves when the drain should end at once, cutting what still runs (the third signal in the CLI). */
+  cut?: Promise<unknown>;
   /** Called once listening, with the local URL. */
   onListening?: (url: string) => void;
 }
@@ -52,6 +55,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
+  const allowedHosts = parseAllowedHosts(opts.allowedHost);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
     throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
@@ -82,7 +86,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   );
 
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -112,6 +116,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       specOptions,
       auth,
       cors: opts.cors,
+      allowedHosts,
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
       logger,
       logArgs: opts.logArgs === true,
@@ -129,12 +134,12 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs);
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+    const { drained, cut, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs, control.cut);
     stopped = true;
     adapter.dispose();
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return 0;
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     rateLimiter?.close();
     if (!stopped) {
