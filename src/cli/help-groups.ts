@@ -15,7 +15,7 @@ export const HELP_GROUP = {
   auth: 'Auth: who may call:',
   spec: 'Spec (as for generate openapi):',
   mcp: 'MCP endpoint:',
-  jobs: 'Long-running calls:',
+  jobs: 'Long-running calls (jobs) and returned files:',
   limits: 'Limits:',
   upstream: 'Upstream health and shutdown:',
   state: 'Shared state:',

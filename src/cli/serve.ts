@@ -33,7 +33,7 @@ export function defineServe(program: Command, run: Runner): void {
   addSpecOptions(cmd, { hideServerUrl: true });
   inOptionsGroup(cmd, HELP_GROUP.limits, (c) =>
     c
-      .option('--call-timeout <ms>', 'budget of one tool call; slower calls answer 504 and are cancelled upstream', '40000')
+      .option('--call-timeout <ms>', 'longest a request waits for a call; with --no-async slower calls answer 504 and are cancelled upstream', '40000')
       .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
       .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
       .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
@@ -41,6 +41,14 @@ export function defineServe(program: Command, run: Runner): void {
       .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
       .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
       .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.jobs, (c) =>
+    c
+      .option('--async-after <ms>', 'a call still running after this answers 202 with a job to poll at GET /jobs/{id}; task-only tools at once (default 30000, at most --call-timeout)')
+      .option('--job-timeout <ms>', 'budget of a call that became a job; past it the job ends 504 and is cancelled upstream', '3600000')
+      .option('--job-ttl <ms>', 'how long a finished job\'s answer stays readable', '3600000')
+      .option('--files-ttl <ms>', 'how long a download URL of a returned file (GET /files/{id}) works', '600000')
+      .option('--files-max-bytes <n>', 'memory for returned files waiting to be downloaded; files past it are only described', '134217728'),
   );
   inOptionsGroup(cmd, HELP_GROUP.upstream, (c) =>
     c

@@ -17,12 +17,13 @@ import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
+import { createFileStore, createJobRunner, parseJobFlags, type JobFlags } from './serve-jobs.js';
 import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -55,6 +56,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
+  const jobSettings = opts.async === false ? undefined : parseJobFlags(opts, callTimeoutMs);
   const allowedHosts = parseAllowedHosts(opts.allowedHost);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
@@ -85,8 +87,10 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     { write: (line: string) => io.stderr(line) },
   );
 
+  const jobs = jobSettings ? createJobRunner(jobSettings, logger) : undefined;
+  const fileStore = createFileStore(opts);
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -120,6 +124,8 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
       logger,
       logArgs: opts.logArgs === true,
+      ...(jobs ? { jobs } : {}),
+      fileStore,
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
@@ -135,6 +141,9 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+    // Jobs first, while the upstream is still there to receive their cancellation.
+    const cancelled = (await jobs?.stop()) ?? 0;
+    if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
     const { drained, cut, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs, control.cut);
     stopped = true;
     adapter.dispose();
@@ -142,6 +151,8 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     rateLimiter?.close();
+    await jobs?.store.close();
+    await fileStore.close();
     if (!stopped) {
       await listening?.close();
       await upstream.close();
