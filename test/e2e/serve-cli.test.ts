@@ -151,13 +151,13 @@ describe('serve refuses unsafe or incomplete settings', () => {
 });
 
 describe('serve says how many tools it serves', () => {
-  it('counts the published operations, not the catalog (server-everything has a task-only tool)', async () => {
+  it('counts the tools it publishes, not the catalog (--include narrows server-everything\'s 13 tools)', async () => {
     let err = '';
     const io = { stdout: () => undefined, stderr: (s: string) => void (err += s), env: process.env, cwd: process.cwd() };
     let stop!: () => void;
     const stopped = new Promise<string>((resolve) => (stop = () => resolve('test')));
     let url = '';
-    const done = serveCommand([process.execPath, EVERYTHING, 'stdio'], { port: '0', logLevel: 'silent' }, io, {
+    const done = serveCommand([process.execPath, EVERYTHING, 'stdio'], { port: '0', logLevel: 'silent', include: ['get-*'] }, io, {
       stop: stopped,
       onListening: (u) => {
         url = u;
@@ -166,10 +166,13 @@ describe('serve says how many tools it serves', () => {
     });
     expect(await done).toBe(0);
     expect(url).toMatch(/^http:/);
-    const spec = JSON.parse((await run(process.execPath, [CLI, 'generate', 'openapi', '--profile', 'generic', '--server-url', 'http://127.0.0.1', '--format', 'json', '--', process.execPath, EVERYTHING, 'stdio'])).stdout) as { paths: object };
-    const operations = Object.keys(spec.paths).length;
+    const generated = await run(process.execPath, [CLI, 'generate', 'openapi', '--profile', 'generic', '--server-url', 'http://127.0.0.1', '--format', 'json', '--include', 'get-*', '--', process.execPath, EVERYTHING, 'stdio']);
+    const tools = Object.keys((JSON.parse(generated.stdout) as { paths: object }).paths).filter((p) => p.startsWith('/tools/')).length;
+    const catalog = Number(/: (\d+) tools →/.exec(generated.stderr)?.[1]);
+    expect(tools).toBeGreaterThan(1);
+    expect(catalog).toBeGreaterThan(tools);
     const line = err.split('\n').find((l) => l.startsWith('serving '));
-    expect(line).toMatch(new RegExp(`^serving ${operations} tools (\\(1 of ${operations + 1} left out\\) )?of `));
+    expect(line).toMatch(new RegExp(`^serving ${tools} tools \\(${catalog - tools} of ${catalog} left out\\) of `));
   });
 });
 
