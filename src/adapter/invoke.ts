@@ -9,7 +9,7 @@ import { mapCallError } from './map-error.js';
 import { mapToolResult, type MappedResponse } from './map-result.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
 import type { ToolCaller } from './upstream.js';
-import { invalidArguments } from './validate-args.js';
+import { runToolCall } from './pipeline/run-call.js';
 
 export interface InvokeContext {
   upstream: ToolCaller;
@@ -69,21 +69,7 @@ export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown
   try {
     const { entry, args } = resolveCall(route, ctx.routes, body);
     tool = entry.tool.name;
-    const problems = entry.validateInput(args);
-    if (problems) throw invalidArguments(tool, problems);
-    const result = await ctx.upstream.callTool(tool, args, { timeoutMs: ctx.callTimeoutMs, signal: options.signal, identity: options.identity });
-    if (entry.validateOutput && result.isError !== true) {
-      const structured = result.structuredContent;
-      if (structured === undefined || structured === null) {
-        throw new HttpError(502, 'upstream_error', `tool "${tool}" declares an outputSchema but returned no structuredContent`);
-      }
-      const bad = entry.validateOutput(structured);
-      if (bad) {
-        throw new HttpError(502, 'upstream_error', `tool "${tool}" returned structuredContent that does not match its outputSchema: ${bad.slice(0, 3).map((p) => p.message).join('; ')}`, {
-          details: bad,
-        });
-      }
-    }
+    const result = await runToolCall(ctx, entry, args, options);
     return { tool, response: mapToolResult(result, ctx.maxResponseChars) };
   } catch (error) {
     const mapped = mapCallError(error, tool ?? route.operationId, ctx.callTimeoutMs);

@@ -26,6 +26,11 @@ export interface RequestOptions {
   timeout?: number;
   /** Aborting it cancels the request upstream (`notifications/cancelled`). AbortSignal or a look-alike. */
   signal?: AbortSignal;
+  /**
+   * Asks the server for progress (`_meta.progressToken`, the request id as the SDK does) and is called with the
+   * params of each `notifications/progress` it sends for this request.
+   */
+  onprogress?: (progress: Record<string, unknown>) => void;
 }
 
 export interface ServerInfo {
@@ -40,6 +45,7 @@ interface Pending {
   timer: NodeJS.Timeout;
   signal?: AbortSignal;
   onAbort?: () => void;
+  onprogress?: (progress: Record<string, unknown>) => void;
 }
 
 export class McpSession {
@@ -134,6 +140,12 @@ export class McpSession {
         signal.addEventListener('abort', entry.onAbort);
       }
       this.pending.set(id, entry);
+      if (options.onprogress) {
+        entry.onprogress = options.onprogress;
+        // The token is the request id (as the SDK's); the caller's own _meta keys are kept.
+        const meta = isObject(params?._meta) ? { ...params._meta, progressToken: id } : { progressToken: id };
+        params = { ...params, _meta: meta };
+      }
       const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
       this.transport.send(message).catch((error: unknown) => {
         if (this.take(id)) reject(error);
@@ -190,6 +202,7 @@ export class McpSession {
     if ('id' in m && ('result' in m || 'error' in m)) this.onResponse(m);
     else if (typeof m.method === 'string' && 'id' in m) this.onRequest(m.id as string | number, m.method);
     else if (typeof m.method === 'string') {
+      if (m.method === 'notifications/progress') this.onProgress(m.params);
       const handler = this.notificationHandlers.get(m.method);
       if (handler) {
         try {
@@ -199,6 +212,20 @@ export class McpSession {
         }
       }
     } else this.onerror?.(new MalformedMessageError(`Unknown message type: ${preview(m)}`));
+  }
+
+  /** notifications/progress for a pending request that asked for it; anything else is ignored. */
+  private onProgress(params: unknown): void {
+    if (!isObject(params) || typeof params.progress !== 'number') return;
+    const token = params.progressToken;
+    const entry = typeof token === 'number' ? this.pending.get(token) : undefined;
+    if (!entry?.onprogress) return;
+    const { progressToken: _token, ...rest } = params;
+    try {
+      entry.onprogress(rest);
+    } catch (error) {
+      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private onResponse(m: Record<string, unknown>): void {
