@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { addTargetOptions, collect, type Runner } from './shared.js';
 import { addSpecOptions } from './generate.js';
 import { useLeanHeap } from './lean-heap.js';
@@ -9,7 +9,8 @@ export function defineServe(program: Command, run: Runner): void {
     .summary('serve the REST adapter: each POST /tools/{name} becomes a tools/call')
     .description(
       'Connect to an MCP server once and serve the REST adapter for its spec: POST /tools/{operationId}, ' +
-        'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz.',
+        'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz; and the same tools as a remote MCP server ' +
+        'at /mcp (Streamable HTTP) and /sse (the old HTTP+SSE transport).',
     )
     .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
     .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
@@ -30,6 +31,12 @@ export function defineServe(program: Command, run: Runner): void {
     .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
     .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
     .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info');
+  // The MCP face (/mcp, /sse): its own group in --help.
+  const mcpGroup = 'MCP face (/mcp, /sse: a remote MCP server for ChatGPT plugins, the Responses API, MCP clients):';
+  cmd
+    .addOption(new Option('--no-mcp', 'serve the REST routes only (no /mcp, /sse, /messages)').helpGroup(mcpGroup))
+    .addOption(new Option('--max-sessions <n>', 'MCP sessions at once; past it the least recently used idle one is closed').default('1000').helpGroup(mcpGroup))
+    .addOption(new Option('--session-timeout <ms>', 'an MCP session idle this long is closed (its client re-initialises)').default('1800000').helpGroup(mcpGroup));
   addSpecOptions(cmd);
   addTargetOptions(cmd).addHelpText(
     'after',

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
-import type { AdapterLimits } from '../adapter/app.js';
+import type { AdapterLimits, McpFaceSettings } from '../adapter/app.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
@@ -23,6 +23,7 @@ export interface MultiShared {
   auth: AdapterAuth;
   limits: ServeLimits;
   adapterLimits: AdapterLimits;
+  mcp: false | McpFaceSettings;
   logger: Logger;
   timeoutMs: number;
   port: number;
@@ -77,6 +78,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     logger,
     logArgs: shared.logArgs,
     rateLimiter,
+    mcp: shared.mcp,
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
   });
   const upstreams = servers.map((s) => s.upstream);
@@ -88,12 +90,16 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
       const state = s.upstream.ready ? `${s.upstream.catalog.tools.length} tools` : 'NOT STARTED (retrying; its routes answer 503)';
       io.stderr(`  /${s.name}: ${state}\n`);
     }
-    io.stderr(`serving ${servers.length} servers at ${listening.url}\n  spec: ${shared.publicUrl ?? localUrl}/openapi.json   auth: ${shared.auth.type}\n`);
+    const shownBase = shared.publicUrl ?? localUrl;
+    io.stderr(
+      `serving ${servers.length} servers at ${listening.url}\n  spec: ${shownBase}/openapi.json   auth: ${shared.auth.type}\n` +
+        (multi.mcp ? `  mcp: ${shownBase}/mcp (every server's tools), ${shownBase}/{server}/mcp (one server's)\n` : ''),
+    );
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs);
+    const { drained, waitedMs } = await shutdown(listening.server, [...multi.faces, ...upstreams], limits.drainTimeoutMs);
     io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
     return 0;
   } finally {

@@ -16,12 +16,13 @@ import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
+import { parseMcpFlags, type ServeMcpFlags } from './serve-mcp.js';
 import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, ServeMcpFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -51,6 +52,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
+  const mcp = parseMcpFlags(opts);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
     throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
@@ -81,7 +83,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   );
 
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    const shared = { specOptions, auth, limits, mcp, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -114,6 +116,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
       logger,
       logArgs: opts.logArgs === true,
+      mcp,
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
@@ -123,13 +126,15 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     const { server } = upstream.catalog;
     io.stderr(
       `serving ${upstream.catalog.tools.length} tools of ${server.name} ${server.version} at ${listening.url}\n` +
-        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n`,
+        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
+        (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
     );
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs);
+    // The MCP face first: its long-lived streams would otherwise hold the drain open until the timeout.
+    const { drained, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs);
     stopped = true;
     adapter.dispose();
     io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);

@@ -142,3 +142,61 @@ export function singleBackend(options: SingleBackendOptions): FaceBackend & { to
     dispose: () => upstream.off?.('notification', onNotification),
   };
 }
+
+export interface CombinedPart {
+  name: string;
+  caller: ToolCaller;
+  /** The server's catalog and routes now; undefined while it has not come up. */
+  current(): { catalog: ToolCatalog; routes: RouteTable } | undefined;
+  readonly ready: boolean;
+}
+
+/**
+ * The backend of the combined `/mcp` of several servers: every server's tools, named `{server}_{tool}` as the
+ * combined spec names their operations; resources and prompts stay on each server's own `/{server}/mcp`.
+ * `toolsChanged()` is called when a server comes up or its tool list changes.
+ */
+export function combinedBackend(parts: readonly CombinedPart[]): FaceBackend & { toolsChanged(): void } {
+  const listeners = new Set<(event: BackendEvent) => void>();
+  let key: unknown[] = [];
+  let cached: FaceToolSet | undefined;
+  const names = parts.map((p) => p.name);
+  return {
+    get ready() {
+      return parts.some((p) => p.ready);
+    },
+    server: () => ({
+      name: 'mcp-actions',
+      version: '1.0.0',
+      instructions: `Tools of ${names.length} MCP servers (${names.join(', ')}), each named "<server>_<tool>".`,
+    }),
+    tools() {
+      const now = parts.map((p) => p.current()?.routes);
+      if (!cached || now.some((routes, i) => routes !== key[i])) {
+        const byName = new Map<string, FaceTool>();
+        const listed: Record<string, unknown>[] = [];
+        for (const part of parts) {
+          const current = part.current();
+          if (!current) continue;
+          const set = toolSetOf(current.catalog, current.routes, part.caller, `${part.name}_`);
+          set.tools.forEach((tool, i) => {
+            if (byName.has(tool.name)) return; // "a_b" + "c" vs "a" + "b_c": the first server keeps the name
+            byName.set(tool.name, tool);
+            listed.push(set.listed[i]!);
+          });
+        }
+        cached = { byName, listed };
+        key = now;
+      }
+      return cached;
+    },
+    passThrough: () => undefined,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    toolsChanged() {
+      for (const listener of listeners) listener({ kind: 'tools' });
+    },
+  };
+}

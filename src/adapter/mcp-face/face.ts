@@ -80,6 +80,8 @@ interface Listener {
 }
 
 const JSON_TYPE = 'application/json';
+/** Resolves after I/O had a turn (setImmediate), so what was written before leaves in its own chunk. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createMcpFace(options: McpFaceOptions): McpFace {
   const { backend, authenticator, rateLimiter, logger, logArgs = false } = options;
@@ -291,12 +293,14 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     res.once('close', onClose);
     const key = session ? idKey(request.id) : undefined;
     if (session && key) session.inflight.set(key, signal);
-    const onProgress = stream ? progressSender(token as string | number, (json) => stream!.send(json)) : undefined;
-    const message = await run(req, identity, request, bytesIn, era, session, signal, onProgress);
+    const progress = stream ? progressSender(token as string | number, (json) => stream!.send(json)) : undefined;
+    const { message, status } = await run(req, identity, request, bytesIn, era, session, signal, progress?.send);
     res.off('close', onClose);
     if (session && key && session.inflight.get(key) === signal) session.inflight.delete(key);
-    if (stream) stream.end(signal.aborted ? undefined : message);
-    else sendJson(res, 200, message);
+    if (stream) {
+      if (progress?.sent) await nextTurn();
+      stream.end(signal.aborted ? undefined : message);
+    } else sendJson(res, status, message);
   }
 
   /** Dispatches one request and logs it; resolves with the JSON-RPC answer (never rejects on RpcError). */
@@ -309,21 +313,23 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     session: FaceSession | undefined,
     signal: HangupSignal,
     onProgress?: (progress: CallProgress) => void,
-  ): Promise<string> {
+  ): Promise<{ message: string; status: number }> {
     const started = performance.now();
     const outcome: CallOutcome = { status: 200, bytesOut: 0 };
     const scope: DispatchScope = { era, req, identity, signal: signal.asAbortSignal(), outcome, ...(session ? { session } : {}), ...(onProgress ? { onProgress } : {}) };
     let message: string;
+    let status = 200;
     try {
       message = resultMessage(request.id, await dispatch(ctx, scope, request));
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       message = errorMessage(request.id, error.code, error.message, error.data);
+      status = error.httpStatus;
     }
     // Cancelled (notifications/cancelled, or the client went away): whatever the upstream said is moot.
     if (signal.aborted) message = errorMessage(request.id, ErrorCode.InternalError, 'the request was cancelled', { type: 'cancelled' });
     if (logger && scope.tool !== undefined) logCall(scope, request, started, bytesIn, message.length, signal.aborted);
-    return message;
+    return { message, status };
   }
 
   function logCall(scope: DispatchScope, request: RpcRequest, started: number, bytesIn: number, bytesOut: number, cancelled: boolean): void {
@@ -347,13 +353,22 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     else logger!.info(line, 'call');
   }
 
-  function progressSender(token: string | number, send: (json: string) => boolean): (progress: CallProgress) => void {
-    return (progress) => {
-      const params: Record<string, unknown> = { progressToken: token, progress: progress.progress };
-      if (progress.total !== undefined) params.total = progress.total;
-      if (progress.message !== undefined) params.message = progress.message;
-      send(notificationMessage('notifications/progress', params));
+  /**
+   * Forwards progress under the client's own token. `sent` tells the caller to let a turn pass before the final
+   * answer: SDK clients handle a notification a microtask later than a response that arrives in the same read,
+   * and drop a progress whose request has already been answered.
+   */
+  function progressSender(token: string | number, send: (json: string) => boolean): { send: (progress: CallProgress) => void; sent: boolean } {
+    const sender = {
+      sent: false,
+      send: (progress: CallProgress) => {
+        const params: Record<string, unknown> = { progressToken: token, progress: progress.progress };
+        if (progress.total !== undefined) params.total = progress.total;
+        if (progress.message !== undefined) params.message = progress.message;
+        sender.sent = send(notificationMessage('notifications/progress', params)) || sender.sent;
+      },
     };
+    return sender;
   }
 
   function openGetStream(req: IncomingMessage, res: ServerResponse, identity: Identity, accept: string): void {
@@ -453,10 +468,12 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     if (key) session.inflight.set(key, signal);
     const meta = request.params._meta;
     const token = isObject(meta) ? meta.progressToken : undefined;
-    const onProgress = typeof token === 'string' || typeof token === 'number' ? progressSender(token, (json) => stream.send(json)) : undefined;
-    const message = await run(req, identity, request, body.bytes, 'legacy', session, signal, onProgress);
+    const progress = typeof token === 'string' || typeof token === 'number' ? progressSender(token, (json) => stream.send(json)) : undefined;
+    const { message } = await run(req, identity, request, body.bytes, 'legacy', session, signal, progress?.send);
     if (key && session.inflight.get(key) === signal) session.inflight.delete(key);
+    if (progress?.sent) await nextTurn();
     if (!signal.aborted) stream.send(message);
+    if (draining && session.inflight.size === 0) sessions.delete(session, 'the adapter is shutting down');
   }
 
   return {
@@ -466,16 +483,22 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
       return listeners.size;
     },
     drain() {
+      // New requests answer 503; calls already running finish (their answers still go out); streams that only
+      // wait for notifications end now, so they do not hold the drain open.
       draining = true;
       for (const l of listeners) {
         l.stream.end(resultMessage(l.id, { resultType: 'complete', _meta: { [META_SUBSCRIPTION_ID]: l.id } }));
       }
       listeners.clear();
-      sessions.closeAll('the adapter is shutting down');
+      for (const session of [...sessions.values()]) {
+        if (session.kind === 'streamable') session.stream?.end();
+        else if (session.inflight.size === 0) sessions.delete(session, 'the adapter is shutting down');
+      }
     },
     async close() {
       unsubscribe();
       if (!draining) this.drain();
+      sessions.closeAll('the adapter stopped');
     },
   };
 }
