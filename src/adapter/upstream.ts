@@ -177,13 +177,8 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
     if (!connection || this.currentState !== 'ready') {
       return Promise.reject(new McpConnectionError('closed', `the MCP server is ${this.currentState}`));
     }
-    const { onProgress } = options;
     return connection.session
-      .request('tools/call', { name, arguments: args }, {
-        timeout: options.timeoutMs,
-        signal: options.signal,
-        ...(onProgress ? { onprogress: (p: Record<string, unknown>) => onProgress(p as unknown as CallProgress) } : {}),
-      })
+      .request('tools/call', { name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal, ...(options.onProgress ? { onprogress: options.onProgress } : {}) })
       .then(checkCallResult);
   }
 

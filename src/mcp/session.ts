@@ -27,10 +27,17 @@ export interface RequestOptions {
   /** Aborting it cancels the request upstream (`notifications/cancelled`). AbortSignal or a look-alike. */
   signal?: AbortSignal;
   /**
-   * Asks the server for progress (`_meta.progressToken`, the request id as the SDK does) and is called with the
-   * params of each `notifications/progress` it sends for this request.
+   * Called with each `notifications/progress` the server sends for this request. As the SDK: the request's
+   * params carry `_meta.progressToken` = the request id, and the handler goes when the request settles.
    */
-  onprogress?: (progress: Record<string, unknown>) => void;
+  onprogress?: (progress: Progress) => void;
+}
+
+/** The params of one `notifications/progress`, minus the token. */
+export interface Progress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 export interface ServerInfo {
@@ -45,7 +52,6 @@ interface Pending {
   timer: NodeJS.Timeout;
   signal?: AbortSignal;
   onAbort?: () => void;
-  onprogress?: (progress: Record<string, unknown>) => void;
 }
 
 export class McpSession {
@@ -61,6 +67,8 @@ export class McpSession {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly notificationHandlers = new Map<string, (params: Record<string, unknown>) => void>();
+  /** progressToken → handler: a pending request's own (token = its id), or one watched with watchProgress. */
+  private readonly progressHandlers = new Map<string | number, (progress: Progress) => void>();
   private state: 'new' | 'open' | 'closed' = 'new';
 
   constructor(
@@ -113,6 +121,17 @@ export class McpSession {
     if (typeof instructions === 'string') this.instructions = instructions;
   }
 
+  /**
+   * Calls `handler` for each `notifications/progress` carrying `token`, until the returned function is called.
+   * For progress that outlives its request: a task keeps the token of the `tools/call` that created it.
+   */
+  watchProgress(token: string | number, handler: (progress: Progress) => void): () => void {
+    this.progressHandlers.set(token, handler);
+    return () => {
+      if (this.progressHandlers.get(token) === handler) this.progressHandlers.delete(token);
+    };
+  }
+
   /** Calls `handler` for every notification with this method (one handler per method; the last one wins). */
   setNotificationHandler(method: string, handler: (params: Record<string, unknown>) => void): void {
     this.notificationHandlers.set(method, handler);
@@ -140,13 +159,13 @@ export class McpSession {
         signal.addEventListener('abort', entry.onAbort);
       }
       this.pending.set(id, entry);
+      let sent = params;
       if (options.onprogress) {
-        entry.onprogress = options.onprogress;
-        // The token is the request id (as the SDK's); the caller's own _meta keys are kept.
-        const meta = isObject(params?._meta) ? { ...params._meta, progressToken: id } : { progressToken: id };
-        params = { ...params, _meta: meta };
+        const meta = isObject(params?._meta) ? params._meta : {};
+        sent = { ...params, _meta: { ...meta, progressToken: id } };
+        this.progressHandlers.set(id, options.onprogress);
       }
-      const message = params === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params };
+      const message = sent === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params: sent };
       this.transport.send(message).catch((error: unknown) => {
         if (this.take(id)) reject(error);
       });
@@ -176,6 +195,7 @@ export class McpSession {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
+    this.progressHandlers.delete(id);
     clearTimeout(entry.timer);
     if (entry.onAbort) entry.signal!.removeEventListener('abort', entry.onAbort);
     return entry;
@@ -201,8 +221,8 @@ export class McpSession {
     }
     if ('id' in m && ('result' in m || 'error' in m)) this.onResponse(m);
     else if (typeof m.method === 'string' && 'id' in m) this.onRequest(m.id as string | number, m.method);
+    else if (m.method === 'notifications/progress' && isObject(m.params) && this.progressHandlers.size > 0) this.onProgress(m.params);
     else if (typeof m.method === 'string') {
-      if (m.method === 'notifications/progress') this.onProgress(m.params);
       const handler = this.notificationHandlers.get(m.method);
       if (handler) {
         try {
@@ -214,15 +234,17 @@ export class McpSession {
     } else this.onerror?.(new MalformedMessageError(`Unknown message type: ${preview(m)}`));
   }
 
-  /** notifications/progress for a pending request that asked for it; anything else is ignored. */
-  private onProgress(params: unknown): void {
-    if (!isObject(params) || typeof params.progress !== 'number') return;
+  /** A progress notification for a token someone watches; others (and malformed ones) are ignored. */
+  private onProgress(params: Record<string, unknown>): void {
     const token = params.progressToken;
-    const entry = typeof token === 'number' ? this.pending.get(token) : undefined;
-    if (!entry?.onprogress) return;
-    const { progressToken: _token, ...rest } = params;
+    if (typeof token !== 'string' && typeof token !== 'number') return;
+    const handler = this.progressHandlers.get(token);
+    if (!handler || typeof params.progress !== 'number') return;
+    const progress: Progress = { progress: params.progress };
+    if (typeof params.total === 'number') progress.total = params.total;
+    if (typeof params.message === 'string') progress.message = params.message;
     try {
-      entry.onprogress(rest);
+      handler(progress);
     } catch (error) {
       this.onerror?.(error instanceof Error ? error : new Error(String(error)));
     }
@@ -262,6 +284,7 @@ export class McpSession {
     this.state = 'closed';
     const pending = [...this.pending.keys()];
     for (const id of pending) this.take(id)?.reject(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'));
+    this.progressHandlers.clear();
     this.onclose?.();
   }
 }

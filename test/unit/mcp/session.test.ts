@@ -231,3 +231,39 @@ describe('McpSession messages from the server', () => {
     ]);
   });
 });
+
+describe('McpSession progress', () => {
+  it('onprogress sends _meta.progressToken = the request id and gets that request\'s notifications until it settles', async () => {
+    let reply: (() => void) | undefined;
+    const transport = new ScriptedTransport((request) => {
+      if (request.method === 'initialize') return initialize();
+      reply = () => transport.push({ jsonrpc: '2.0', id: request.id, result: { content: [] } });
+      return undefined;
+    });
+    const { session } = await connected(transport);
+    const seen: unknown[] = [];
+    const call = session.request('tools/call', { name: 'slow', _meta: { keep: 1 } }, { onprogress: (p) => seen.push(p), timeout: 1000 });
+    expect(transport.sent.at(-1)).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow', _meta: { keep: 1, progressToken: 1 } } });
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1, total: 4, message: 'one' } });
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 2, progress: 9 } }); // not ours
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 'x' } }); // malformed
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 2 } });
+    reply!();
+    await call;
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 3 } }); // after it settled
+    expect(seen).toEqual([{ progress: 1, total: 4, message: 'one' }, { progress: 2 }]);
+  });
+
+  it('without onprogress the params are sent unchanged; watchProgress follows a token until disposed', async () => {
+    const transport = server({ 'tools/call': () => ({ result: { content: [] } }) });
+    const { session } = await connected(transport);
+    await session.request('tools/call', { name: 'fast' });
+    expect(transport.sent.at(-1)).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'fast' } });
+    const seen: unknown[] = [];
+    const stop = session.watchProgress('task-7', (p) => seen.push(p));
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'task-7', progress: 5, message: 'half' } });
+    stop();
+    transport.push({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'task-7', progress: 6 } });
+    expect(seen).toEqual([{ progress: 5, message: 'half' }]);
+  });
+});
