@@ -36,6 +36,8 @@ export interface CallOutcome {
   errorType?: string;
   error?: unknown;
   bytesOut: number;
+  /** The result as JSON, when it was serialised already (the cap measures it): not serialised twice. */
+  json?: string;
 }
 
 /** The arguments of a tools/call: an object (absent = none). */
@@ -65,6 +67,7 @@ export async function callFaceTool(
     outcome.status = fitted.result.isError === true ? 422 : 200;
     if (fitted.result.isError === true) outcome.errorType = 'tool_error';
     outcome.bytesOut = fitted.json.length;
+    outcome.json = fitted.json;
     return fitted.result;
   } catch (error) {
     // Arguments that fail the input schema are a tool error the model can read and fix (SEP-1303).

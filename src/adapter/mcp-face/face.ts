@@ -320,7 +320,9 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     let message: string;
     let status = 200;
     try {
-      message = resultMessage(request.id, await dispatch(ctx, scope, request));
+      const result = await dispatch(ctx, scope, request);
+      // A legacy tools/call result is what the cap serialised: reuse its JSON.
+      message = era === 'legacy' && outcome.json !== undefined ? `{"jsonrpc":"2.0","id":${JSON.stringify(request.id)},"result":${outcome.json}}` : resultMessage(request.id, result);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       message = errorMessage(request.id, error.code, error.message, error.data);
