@@ -3,7 +3,7 @@
  * `npm run bench`: how fast is the adapter, side by side with the floor (direct stdio), the limit (a raw
  * node:http reference front) and the bridges people use today (supergateway, mcp-proxy), all in one run,
  * all calling server-everything's `echo` tool. Prints a table, checks the targets of issue 8 and writes
- * bench/results.json. See README "Benchmark" for how to read it.
+ * bench/results.json. See docs/bench.md for how to read it.
  *
  * Options: --quick (0.5 s per phase, one round, direct + reference only, no generator timings; for the smoke
  * test; also BENCH_QUICK=1) · --seconds S (per phase, default 1.5) · --rounds R (default 4; the best round of

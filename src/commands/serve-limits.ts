@@ -1,6 +1,6 @@
 /**
  * The resilience flags of `serve`: back-pressure, rate limit, timeouts, drain, upstream supervision. Parsed
- * once into numbers with their defaults (the README's "Limits and resilience" table lists the same).
+ * once into numbers with their defaults (the table in docs/serve-limits.md lists the same).
  */
 import { DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_QUEUE } from '../adapter/inflight.js';
 import { parseRateLimit, type RateLimit } from '../adapter/rate-limit.js';

@@ -42,7 +42,7 @@ export function parseConfigFile(text: string, path: string, env: Record<string, 
   }
   if (!isObject(data)) {
     throw new ConfigError(`${path}: expected a JSON object with "mcpServers" or "servers"`, {
-      hint: 'see README "Config files" for the format',
+      hint: 'see docs/targets.md ("A server from a config file") for the format',
     });
   }
   const section = isObject(data.mcpServers) ? data.mcpServers : isObject(data.servers) ? data.servers : undefined;

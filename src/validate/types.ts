@@ -40,7 +40,7 @@ export interface RuleContext {
 export interface Rule {
   id: string;
   severity: Severity;
-  /** What the rule demands, in one line (the README table). */
+  /** What the rule demands, in one line (the table in docs/validate.md). */
   description: string;
   /** What to do about a finding. */
   hint: string;

@@ -182,14 +182,17 @@ describe.concurrent('--header reaches every request', () => {
 });
 
 describe.concurrent('fixture servers', () => {
-  it('the demo server: the exact table, as the README shows it', async () => {
+  it('the demo server: the exact table, as the README and docs/inspect.md show it', async () => {
     const r = await cli(['inspect', '--', 'node', join(FIXTURES, 'demo.mjs')]);
     expect(r.code).toBe(0);
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const example = readme.slice(readme.indexOf('$ mcp-actions inspect -- node fixtures/servers/demo.mjs\n'));
-    const block = example.slice(0, example.indexOf('```'));
-    expect(block.slice(block.indexOf('NAME'))).toBe(r.stdout);
-    expect(block).toContain(r.stderr.split('\n')[1]); // "demo-notes 1.2.0 (over stdio): 5 tools"
+    for (const page of ['README.md', 'docs/inspect.md']) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      const start = text.indexOf('$ mcp-actions inspect -- node fixtures/servers/demo.mjs\n');
+      expect(start, page).toBeGreaterThanOrEqual(0);
+      const block = text.slice(start, text.indexOf('```', start));
+      expect(block.slice(block.indexOf('NAME')), page).toBe(r.stdout);
+      expect(block, page).toContain(r.stderr.split('\n')[1]); // "demo-notes 1.2.0 (over stdio): 5 tools"
+    }
     expect(r.stdout).toBe(
       [
         'NAME          TITLE                 READ-ONLY  DESTRUCTIVE  PARAMS  OUTPUT-SCHEMA',
