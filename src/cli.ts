@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { CommandIO } from './commands/io.js';
-import { EXIT_FAILURE } from './errors.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from './errors.js';
 import { describeError } from './cli/shared.js';
 import { defineInspect } from './cli/inspect.js';
 import { defineValidate } from './cli/validate.js';
@@ -15,7 +15,7 @@ import { defineGenerate } from './cli/generate.js';
 import { defineGenerateFunctions } from './cli/generate-functions.js';
 import { defineServe } from './cli/serve.js';
 import { defineCall } from './cli/call.js';
-import type { Handler } from './cli/shared.js';
+import type { Handler, RunOptions } from './cli/shared.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -27,12 +27,39 @@ const io: CommandIO = {
 };
 
 /** Runs a command handler and turns its outcome into the process exit code. */
-async function run(handler: Handler): Promise<void> {
+async function run(handler: Handler, options: RunOptions = {}): Promise<void> {
+  if (!options.ownSignals) {
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+  }
   try {
     process.exitCode = await handler(io);
   } catch (error) {
     process.exitCode = reportError(error);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
+}
+
+/**
+ * Ctrl-C (or SIGTERM) during inspect, generate, validate --check, diff, call: the MCP servers run in process
+ * groups of their own, so the terminal's SIGINT does not reach them. Stop them (SIGTERM, 1 s, SIGKILL: a server
+ * that ignores SIGTERM is not left running), then exit 130. A second signal kills them at once.
+ */
+async function interrupted(signal: NodeJS.Signals): Promise<void> {
+  process.off('SIGINT', interrupted);
+  process.off('SIGTERM', interrupted);
+  const groups = await import('./mcp/process-group.js');
+  const now = () => {
+    groups.killAllServerGroups();
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
+  process.stderr.write(`mcp-actions: ${signal}: stopping the MCP server…\n`);
+  await groups.stopAllServerGroups(1000);
+  process.exit(EXIT_INTERRUPTED);
 }
 
 function reportError(error: unknown): number {

@@ -6,6 +6,8 @@
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 export const EXIT_FAILURE = 2;
+/** Stopped by an operator's signal before the work was done (128 + SIGINT, as shells report an interrupt). */
+export const EXIT_INTERRUPTED = 130;
 
 export type ExitCode = typeof EXIT_OK | typeof EXIT_PROBLEMS | typeof EXIT_FAILURE;
 

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ToolCatalog } from '../mcp/catalog.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import { docsRouter } from './docs.js';
+import { createRequestGuard, type RequestGuard } from './guards.js';
 import { HangupSignal } from './hangup-signal.js';
 import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import type { Authenticator, Identity } from './identity/identity.js';
@@ -21,7 +22,6 @@ import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
 import type { RateLimiter } from './rate-limit.js';
 import { singleBackend } from './mcp-face/backend.js';
 import { createMcpFace, type McpFace } from './mcp-face/face.js';
-import { originPolicy } from './mcp-face/origin.js';
 import type { SessionLimits } from './mcp-face/sessions.js';
 import { publishSpec, type PublishedSpec } from './spec-source.js';
 import type { ToolCaller } from './upstream.js';
@@ -47,8 +47,15 @@ export interface AdapterOptions {
   auth?: AdapterAuth;
   /** Resolves who is calling; default: the one built from `auth` (static secret, or none). */
   authenticator?: Authenticator;
-  /** Origins allowed to call from a browser; none = CORS off. */
+  /** Origins allowed to call from a browser; none = CORS off (and a request with any other Origin is 403). */
   cors?: string[];
+  /** Host names accepted besides loopback names, IP literals and the public URL's host (`--allowed-host`). */
+  allowedHosts?: string[];
+  /**
+   * Check Host, Origin and the POST content type before routing (guards.ts). Default true; off only when
+   * whatever calls `handler` has checked them already (the multi-server front).
+   */
+  guardRequests?: boolean;
   limits?: AdapterLimits;
   /** One line per call goes here (pino); none = silent. */
   logger?: Logger;
@@ -97,6 +104,10 @@ export function createAdapter(options: AdapterOptions): Adapter {
   // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
   let published = publishSpec(catalog, specOptions, createValidatorFactory());
   let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
+  const guardOn = options.guardRequests !== false;
+  // The public URL is the user's (a placeholder or the local address is loopback or an IP literal anyway).
+  const makeGuard = (serverUrl: string | undefined) => createRequestGuard({ allowedHosts: options.allowedHosts, cors: options.cors, publicUrl: serverUrl });
+  let guard: RequestGuard = makeGuard(options.specOptions.serverUrl);
 
   const republish = (change: { serverUrl?: string; catalog?: ToolCatalog } = {}) => {
     const nextOptions = change.serverUrl ? { ...specOptions, serverUrl: change.serverUrl } : specOptions;
@@ -107,6 +118,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     catalog = nextCatalog;
     published = next;
     ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars };
+    if (change.serverUrl) guard = makeGuard(change.serverUrl);
   };
   const backend = options.mcp === false ? undefined : singleBackend({ upstream, current: () => ({ catalog, routes: published.routes }) });
   const onCatalog = (next: ToolCatalog) => {
@@ -143,11 +155,14 @@ export function createAdapter(options: AdapterOptions): Adapter {
         maxBodyBytes,
         ...(options.mcp && options.mcp.sessions ? { sessions: options.mcp.sessions } : {}),
         ...(options.mcp && options.mcp.basePath ? { basePath: options.mcp.basePath } : {}),
-        originAllowed: originPolicy(options.cors ?? [], () => specOptions.serverUrl),
       })
     : undefined;
   if (mcp) app.all(['/mcp', '/sse', '/messages'], (req: Request, res: Response) => void mcp.handle(req, res, req.path));
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (guardOn) {
+      const refused = guard.check(req.method, req.headers);
+      if (refused) return refuse(req, res, refused, logger);
+    }
     const url = req.url ?? '';
     if (!(corsOn && req.headers.origin)) {
       if (req.method === 'POST' && url.startsWith('/tools/')) {
@@ -278,6 +293,14 @@ function sendJson(res: ServerResponse, status: number, json: string, headers?: R
   if (headers) Object.assign(out, headers);
   res.writeHead(status, out);
   res.end(json);
+}
+
+/** Answers a request the guards refused, before anything ran; drains what the client sends meanwhile. */
+export function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, logger?: Logger): void {
+  logger?.info({ status: error.status, error: error.type, method: req.method, path: (req.url ?? '').split('?')[0]!.slice(0, 200) }, 'refused');
+  const r = error.toResponse();
+  req.resume();
+  sendJson(res, r.status, JSON.stringify(r.body), r.headers);
 }
 
 function sendRaw(res: ServerResponse, type: string, body: string): void {

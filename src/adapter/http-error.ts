@@ -10,6 +10,7 @@ export type ErrorType =
   | 'invalid_json'
   | 'not_found'
   | 'unauthorized'
+  | 'forbidden'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -72,6 +73,8 @@ export function typeForStatus(status: number): ErrorType {
       return 'invalid_arguments';
     case 401:
       return 'unauthorized';
+    case 403:
+      return 'forbidden';
     case 404:
       return 'not_found';
     case 405:

@@ -7,12 +7,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import { serializeSpec } from '../openapi/serialize.js';
-import { createAdapter, type Adapter, type AdapterOptions } from './app.js';
+import { createAdapter, refuse, type Adapter, type AdapterOptions } from './app.js';
 import { createAuthenticator } from './identity/static-auth.js';
 import { combinedBackend } from './mcp-face/backend.js';
 import { createMcpFace, type McpFace } from './mcp-face/face.js';
-import { originPolicy } from './mcp-face/origin.js';
 import { combineSpecs } from './combine-specs.js';
+import { createRequestGuard } from './guards.js';
 import { errorBody } from './http-error.js';
 import { InflightLimiter, type InflightLimits } from './inflight.js';
 import type { SupervisedUpstream } from './supervisor.js';
@@ -53,6 +53,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
   let json = '{}';
   let yaml = '{}\n';
   const profile = specOptions.profile ?? 'gpt-actions';
+  const makeGuard = (serverUrl: string | undefined) => createRequestGuard({ allowedHosts: adapterOptions.allowedHosts, cors: adapterOptions.cors, publicUrl: serverUrl });
+  let guard = makeGuard(specOptions.serverUrl);
 
   const rebuild = () => {
     try {
@@ -94,7 +96,6 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
         maxResponseChars: adapterOptions.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS,
         maxBodyBytes: adapterOptions.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         ...(mcpSettings && mcpSettings.sessions ? { sessions: mcpSettings.sessions } : {}),
-        originAllowed: originPolicy(adapterOptions.cors ?? [], () => base),
       })
     : undefined;
   const bring = (name: string, upstream: SupervisedUpstream) => {
@@ -102,6 +103,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     const adapter = createAdapter({
       ...adapterOptions,
       authenticator,
+      // Checked once, here, for every route (the servers' own included).
+      guardRequests: false,
       upstream: limiters.get(name)!,
       specOptions: { ...specOptions, serverUrl: `${base}/${name}` },
       ...(mcpSettings === false ? {} : { mcp: { ...mcpSettings, basePath: `/${name}` } }),
@@ -130,6 +133,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
   rebuild();
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const refused = guard.check(req.method, req.headers);
+    if (refused) return refuse(req, res, refused, adapterOptions.logger);
     const url = req.url ?? '/';
     const slash = url.indexOf('/', 1);
     const q = url.indexOf('?');
@@ -183,6 +188,7 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     },
     republish(serverUrl) {
       base = serverUrl.replace(/\/+$/, '');
+      guard = makeGuard(base);
       for (const [name, adapter] of adapters) adapter.republish({ serverUrl: `${base}/${name}` });
       rebuild();
     },

@@ -17,11 +17,16 @@ export interface Drainable {
 export interface ShutdownResult {
   /** True when every request finished within the drain timeout. */
   drained: boolean;
+  /** True when `cut` ended the drain before it was done (an operator's last signal). */
+  cut: boolean;
   /** Milliseconds spent waiting for in-flight requests. */
   waitedMs: number;
 }
 
-export async function shutdown(server: Server, upstreams: readonly Drainable[], drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<ShutdownResult> {
+/**
+ * `cut`, when it resolves, ends the drain at once as the timeout would (the CLI resolves it on a third signal).
+ */
+export async function shutdown(server: Server, upstreams: readonly Drainable[], drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, cut?: Promise<unknown>): Promise<ShutdownResult> {
   const started = performance.now();
   for (const u of upstreams) u.drain?.();
   const closed = new Promise<boolean>((resolve) => {
@@ -34,11 +39,16 @@ export async function shutdown(server: Server, upstreams: readonly Drainable[], 
   const expired = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), drainTimeoutMs);
   });
-  const drained = await Promise.race([closed, expired]);
+  let wasCut = false;
+  const cutting = cut?.then(() => {
+    wasCut = true;
+    return false;
+  });
+  const drained = await Promise.race(cutting ? [closed, expired, cutting] : [closed, expired]);
   clearInterval(sweep);
   clearTimeout(timer);
   if (!drained) server.closeAllConnections();
   const waitedMs = Math.round(performance.now() - started);
   await Promise.all(upstreams.map((u) => u.close()));
-  return { drained, waitedMs };
+  return { drained, cut: wasCut && !drained, waitedMs };
 }

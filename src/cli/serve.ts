@@ -1,7 +1,10 @@
 import { Option, type Command } from 'commander';
+import type { CommandIO } from '../commands/io.js';
+import type { ServeOptions } from '../commands/serve.js';
 import { addTargetOptions, collect, type Runner } from './shared.js';
 import { addSpecOptions } from './generate.js';
 import { useLeanHeap } from './lean-heap.js';
+import { killAllServerGroups, stopAllServerGroups } from '../mcp/process-group.js';
 
 export function defineServe(program: Command, run: Runner): void {
   const cmd = program
@@ -17,14 +20,15 @@ export function defineServe(program: Command, run: Runner): void {
     .option('--public-url <url>', 'the public https URL ChatGPT calls (the spec\'s servers entry; same as --server-url)')
     .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)')
     .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
-    .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default)', collect)
+    .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default: any other Origin is refused)', collect)
+    .option('--allowed-host <name>', 'accept this Host header besides loopback names, IP addresses and the public URL\'s host (repeatable; DNS rebinding guard)', collect)
     .option('--call-timeout <ms>', 'budget of one tool call; slower calls answer 504 and are cancelled upstream', '40000')
     .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
     .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
     .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
     .option('--max-queue <n>', 'calls waiting for a slot; more answer 503 with Retry-After', '64')
     .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
-    .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish', '30000')
+    .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish (a third signal cuts them at once)', '30000')
     .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
     .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000')
     .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
@@ -47,23 +51,49 @@ Examples:
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
   $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0`,
   );
-  cmd.action((server: string[], opts) =>
-    run(async (io) => {
-      useLeanHeap(process.env, process.execArgv);
-      const [{ serveCommand }, { batchedWriter }] = await Promise.all([import('../commands/serve.js'), import('../commands/serve-log.js')]);
-      const stop = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      // One write per event-loop turn for the per-call log lines; flushed before any error is reported
-      // and, should the process die some other way, on exit.
-      const stderr = batchedWriter(io.stderr);
-      process.once('exit', stderr.flush);
-      try {
-        return await serveCommand(server, opts, { ...io, stderr: stderr.write }, { stop });
-      } finally {
-        stderr.flush();
-      }
-    }),
-  );
+  cmd.action((server: string[], opts) => run((io) => runServe(server, opts, io), { ownSignals: true }));
+}
+
+async function runServe(server: string[], opts: ServeOptions, io: CommandIO): Promise<number> {
+  useLeanHeap(process.env, process.execArgv);
+  const [{ serveCommand }, { batchedWriter }] = await Promise.all([import('../commands/serve.js'), import('../commands/serve-log.js')]);
+  // One write per event-loop turn for the per-call log lines; flushed before any error is reported
+  // and, should the process die some other way, on exit.
+  const stderr = batchedWriter(io.stderr);
+  process.once('exit', stderr.flush);
+  // The first SIGINT/SIGTERM starts the drain; a second one only says how to cut it (a supervisor or an
+  // impatient Ctrl-C often sends two), the third cuts it. The handlers stay for the whole run, so no
+  // signal falls back to Node's default (die at once, in-flight calls answered "socket hang up").
+  let signals = 0;
+  let stopNow!: (signal: string) => void;
+  let cutNow!: (signal: string) => void;
+  const stop = new Promise<string>((resolve) => (stopNow = resolve));
+  const cut = new Promise<string>((resolve) => (cutNow = resolve));
+  const off = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    signals += 1;
+    if (signals === 1) stopNow(signal);
+    else if (signals === 2) stderr.write(`${signal} again: still draining; send it once more to cut the calls still running\n`);
+    else if (signals === 3) {
+      cutNow(signal);
+      // The servers' groups are stopped now, not after the cut calls: the drain then ends in about a second.
+      void stopAllServerGroups(1000);
+    } else {
+      // Still here after a fourth (stuck connecting?): kill the servers and take Node's default action.
+      off();
+      killAllServerGroups();
+      process.kill(process.pid, signal);
+    }
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await serveCommand(server, opts, { ...io, stderr: stderr.write }, { stop, cut });
+  } finally {
+    off();
+    stderr.flush();
+  }
 }

@@ -10,8 +10,17 @@ import { EXIT_FAILURE, McpActionsError, formatError } from '../errors.js';
 /** A command handler returns its exit code; it throws typed errors for the CLI to map. */
 export type Handler = (io: CommandIO) => Promise<number>;
 
+export interface RunOptions {
+  /**
+   * The handler installs its own SIGINT/SIGTERM handling (serve drains). Otherwise a signal stops the MCP
+   * servers the command started (they run in process groups of their own, out of reach of a terminal's
+   * Ctrl-C) and exits 130.
+   */
+  ownSignals?: boolean;
+}
+
 /** Runs a handler with the process's IO and maps errors: supplied by cli.ts. */
-export type Runner = (handler: Handler) => Promise<void>;
+export type Runner = (handler: Handler, options?: RunOptions) => Promise<void>;
 
 /**
  * Writes the message for a failed command and returns its exit code: one line for a known error,

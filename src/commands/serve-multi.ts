@@ -11,7 +11,7 @@ import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
-import { ConfigError, McpConnectionError, formatError } from '../errors.js';
+import { ConfigError, EXIT_INTERRUPTED, McpConnectionError, formatError } from '../errors.js';
 import type { ConfigFile } from '../mcp/config-file.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import type { CommandIO } from './io.js';
@@ -30,6 +30,7 @@ export interface MultiShared {
   host: string;
   publicUrl?: string;
   cors?: string[];
+  allowedHosts?: string[];
   logArgs: boolean;
 }
 
@@ -74,6 +75,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     inflight: { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue },
     auth: shared.auth,
     cors: shared.cors,
+    allowedHosts: shared.allowedHosts,
     limits: shared.adapterLimits,
     logger,
     logArgs: shared.logArgs,
@@ -98,10 +100,10 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
-    const { drained, waitedMs } = await shutdown(listening.server, [...multi.faces, ...upstreams], limits.drainTimeoutMs);
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return 0;
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+    const { drained, cut, waitedMs } = await shutdown(listening.server, [...multi.faces, ...upstreams], limits.drainTimeoutMs, control.cut);
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     multi.dispose();
     rateLimiter?.close();

@@ -46,3 +46,14 @@ export function resolveInboundAuth(auth: AuthOptions | undefined, envVar: string
   if (type === 'api-key') return { type, header: auth?.apiKeyHeader ?? 'X-API-Key', secret };
   return { type, secret };
 }
+
+/** `--allowed-host` values: host names (a port is allowed and ignored), never URLs or patterns. */
+export function parseAllowedHosts(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  for (const value of values) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?)(:\d{1,5})?$/.test(value)) {
+      throw new UsageError(`--allowed-host "${value}" is not a host name`, { hint: 'give the name clients put in the Host header, e.g. --allowed-host mcp.internal (no scheme, no path, no wildcard)' });
+    }
+  }
+  return values;
+}

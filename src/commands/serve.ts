@@ -10,14 +10,14 @@ import { InflightLimiter } from '../adapter/inflight.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
-import { UsageError } from '../errors.js';
+import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
 import { parseMcpFlags, type ServeMcpFlags } from './serve-mcp.js';
-import { parseIntFlag, resolveInboundAuth } from './serve-options.js';
+import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
@@ -31,6 +31,7 @@ export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, Se
   auth?: string | boolean;
   apiKeyEnv?: string;
   cors?: string[];
+  allowedHost?: string[];
   callTimeout?: string;
   maxResponseChars?: string;
   maxBody?: string;
@@ -39,8 +40,10 @@ export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, Se
 }
 
 export interface ServeControl {
-  /** Resolves when the server should stop (SIGINT/SIGTERM in the CLI). */
+  /** Resolves when the server should stop and drain (the first SIGINT/SIGTERM in the CLI). */
   stop: Promise<unknown>;
+  /** Resolves when the drain should end at once, cutting what still runs (the third signal in the CLI). */
+  cut?: Promise<unknown>;
   /** Called once listening, with the local URL. */
   onListening?: (url: string) => void;
 }
@@ -53,6 +56,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
   const mcp = parseMcpFlags(opts);
+  const allowedHosts = parseAllowedHosts(opts.allowedHost);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
     throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
@@ -83,7 +87,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   );
 
   if (!target) {
-    const shared = { specOptions, auth, limits, mcp, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -113,6 +117,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       specOptions,
       auth,
       cors: opts.cors,
+      allowedHosts,
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
       logger,
       logArgs: opts.logArgs === true,
@@ -132,13 +137,13 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms)…\n`);
+    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
     // The MCP face first: its long-lived streams would otherwise hold the drain open until the timeout.
-    const { drained, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs);
+    const { drained, cut, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs, control.cut);
     stopped = true;
     adapter.dispose();
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return 0;
+    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+    return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     rateLimiter?.close();
     if (!stopped) {

@@ -7,12 +7,15 @@
  *   requests) reaches the child in one write syscall;
  * - a line is parsed once (JSON.parse; no schema), and one message over `maxMessageBytes` closes the
  *   connection instead of being buffered without bound;
- * - partial lines are kept as a list of chunks and joined once, not re-concatenated per chunk.
+ * - partial lines are kept as a list of chunks and joined once, not re-concatenated per chunk;
+ * - the child runs in a process group of its own, and closing stops the whole group (./process-group.ts), so a
+ *   server behind `sh -c`, `npx` or `uv run` does not outlive its wrapper.
  */
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import spawn from 'cross-spawn';
 import { MalformedMessageError, type JsonRpcMessage, type SessionTransport } from './json-rpc.js';
+import { groupSpawnOptions, stopGroup, trackGroup } from './process-group.js';
 
 /** The SDK's default bound for one message (10 MiB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -73,9 +76,11 @@ export class StdioTransport implements SessionTransport {
         shell: false,
         windowsHide: process.platform === 'win32',
         cwd: this.options.cwd,
+        ...groupSpawnOptions(),
       });
       this.child = child;
       this.childPid = child.pid;
+      trackGroup(child);
       child.on('error', (error) => {
         reject(error);
         this.onerror?.(error);
@@ -168,7 +173,10 @@ export class StdioTransport implements SessionTransport {
     return new Promise((resolve) => stdin.once('drain', resolve));
   }
 
-  /** stdin end → up to 2 s → SIGTERM → up to 2 s → SIGKILL (the SDK's sequence). Never throws. */
+  /**
+   * stdin end → up to 2 s → SIGTERM → up to 2 s → SIGKILL (the SDK's sequence), to the child's whole process
+   * group: done when nothing of the group is left. Never throws.
+   */
   async close(): Promise<void> {
     const child = this.child;
     this.partial = [];
@@ -176,21 +184,8 @@ export class StdioTransport implements SessionTransport {
     if (!child) return;
     this.child = undefined;
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    const wait = () => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
-    try {
-      child.stdin?.end();
-    } catch {
-      // already gone
-    }
-    await wait();
-    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-      if (child.exitCode !== null || child.signalCode !== null) break;
-      try {
-        child.kill(signal);
-      } catch {
-        // already gone
-      }
-      if (signal === 'SIGTERM') await wait();
-    }
+    await stopGroup(child);
+    // The pipes close right after the last process holding them is gone: let 'close' (and onclose) run first.
+    await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]);
   }
 }

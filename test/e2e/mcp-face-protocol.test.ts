@@ -5,7 +5,7 @@
  * crash mid-call (the call fails at once, the session survives the respawn), DNS-rebinding protection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_SERVER, modern, openSession, rpc, serveCli, type Served } from './mcp-face-helpers.js';
+import { FAULT_SERVER, LEGACY_HEADERS, modern, openSession, rpc, serveCli, type Served } from './mcp-face-helpers.js';
 
 const KEY = 'mcp-face-key-0123456789';
 const auth = { 'x-api-key': KEY };
@@ -87,12 +87,15 @@ describe('HTTP-level refusals (JSON-RPC error body, no id)', () => {
     expect((await rpc(mcp, undefined, { ...inSession(), accept: 'text/event-stream' }, 'GET')).status).toBe(409);
     controller.abort();
   });
-  it('Origin of another site → 403 (DNS rebinding); a page on this machine passes', async () => {
+  it('the adapter\'s guard stands in front of the MCP routes: a foreign Origin or Host → 403; the same origin passes', async () => {
     const evil = await rpc(mcp, call('echo', { id: 'a' }), { ...inSession(), origin: 'http://attacker.example' });
     expect(evil.status).toBe(403);
-    expect(evil.message.error.message).toMatch(/attacker\.example.*--cors/);
-    const local = await rpc(mcp, call('echo', { id: 'a' }), { ...inSession(), origin: 'http://localhost:5173' });
-    expect(local.status).toBe(200);
+    const rebound = await fetch(mcp, { method: 'POST', headers: { ...LEGACY_HEADERS, ...inSession(), host: 'attacker.example' }, body: JSON.stringify(call('echo', { id: 'a' })) });
+    expect(rebound.status).toBe(403);
+    const same = await rpc(mcp, call('echo', { id: 'a' }), { ...inSession(), origin: served.url });
+    expect(same.status).toBe(200);
+    const sse = await rpc(`${served.url}/sse`, undefined, { ...auth, origin: 'http://attacker.example', accept: 'text/event-stream' }, 'GET');
+    expect(sse.status).toBe(403);
   });
 });
 

@@ -21,13 +21,16 @@ describe('CORS', () => {
   const preflight = (base: string, origin: string) =>
     request(`${base}/tools/add`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-api-key' } });
 
-  it('is off by default: no CORS headers, preflight refused', async () => {
+  it('is off by default: a call from a web page is refused with 403 before it runs, and so is its preflight', async () => {
     const a = await callTool(off.url, 'add', { a: 1, b: 2 }, { Origin: ALLOWED });
-    expect(a.status).toBe(200);
+    expect(a.status).toBe(403);
+    expect(a.body.error).toMatchObject({ type: 'forbidden', message: expect.stringContaining(`--cors ${ALLOWED}`) });
     expect(a.headers.get('access-control-allow-origin')).toBeNull();
     const p = await preflight(off.url, ALLOWED);
-    expect(p.status).toBe(405);
+    expect(p.status).toBe(403);
     expect(p.headers.get('access-control-allow-origin')).toBeNull();
+    // Server to server (no Origin): ChatGPT, curl, SDKs.
+    expect((await callTool(off.url, 'add', { a: 1, b: 2 })).status).toBe(200);
   });
 
   it('answers the preflight of a listed origin, with the API key header allowed', async () => {
@@ -45,7 +48,10 @@ describe('CORS', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(ok.headers.get('vary')).toContain('Origin');
     const other = await callTool(on.url, 'add', { a: 1, b: 2 }, { Origin: 'https://evil.example.com', 'X-API-Key': 's' });
+    expect(other.status).toBe(403);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await preflight(on.url, 'https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+    const p = await preflight(on.url, 'https://evil.example.com');
+    expect(p.status).toBe(403);
+    expect(p.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

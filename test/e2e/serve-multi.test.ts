@@ -77,7 +77,7 @@ describe('several servers from one config file', () => {
     expect(own.servers).toEqual([{ url: `${url}/faults` }]);
     expect(Object.keys(own.paths)).toContain('/tools/echo');
     expect((await post('/faults/tools/nope', {})).status).toBe(404);
-    expect((await request(`${url}/nowhere/tools/x`, { method: 'POST' })).status).toBe(404);
+    expect((await request(`${url}/nowhere/tools/x`, { method: 'POST', json: {} })).status).toBe(404);
     const docs = await request(`${url}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('/docs/swagger-ui-bundle.js');

@@ -13,9 +13,12 @@ afterAll(async () => {
   await Promise.all(children.map(stopChild));
 });
 
-async function serve(args: string[] = []) {
+/** `detached`: serve leads a process group of its own, as a shell's foreground job (-pid = the terminal's Ctrl-C). */
+async function serve(args: string[] = [], options: { detached?: boolean; env?: Record<string, string> } = {}) {
   const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--port', '0', '--log-level', 'warn', ...args, '--', process.execPath, FAULT_SERVER], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached === true,
+    env: { ...process.env, ...options.env },
   });
   children.push(child);
   let err = '';
@@ -69,6 +72,58 @@ describe('SIGTERM', () => {
     expect(await stuck).toBe('cut');
     expect(alive(upstreamPid)).toBe(false);
     expect(served.stderr()).toContain('calls still running after 300 ms were cut');
+  });
+});
+
+describe('signals during the drain', () => {
+  it('a second SIGTERM keeps draining: the in-flight call answers 200, exit 0', async () => {
+    const served = await serve();
+    const call = callTool(served.url, 'slow', { ms: 1500, tag: 'second' });
+    await sleep(400);
+    served.child.kill('SIGTERM');
+    await sleep(300);
+    served.child.kill('SIGTERM');
+    const answer = await call;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ result: 'slept 1500 ms for second' });
+    expect((await served.exit).code).toBe(0);
+    expect(served.stderr()).toContain('SIGTERM again: still draining');
+  });
+
+  it('Ctrl-C in a terminal (SIGINT to the whole foreground job, twice) drains too: the server is not hit by it', async () => {
+    const served = await serve([], { detached: true });
+    const upstreamPid = (await callTool(served.url, 'echo', { id: 'pid' })).body.pid as number;
+    const call = callTool(served.url, 'slow', { ms: 1500, tag: 'ctrl-c' });
+    await sleep(400);
+    process.kill(-served.child.pid!, 'SIGINT');
+    await sleep(300);
+    process.kill(-served.child.pid!, 'SIGINT');
+    const answer = await call;
+    expect(answer.status).toBe(200);
+    expect((await served.exit).code).toBe(0);
+    expect(alive(upstreamPid)).toBe(false);
+  });
+
+  it('a third signal cuts the drain: exit 130 at once, and a server that ignores SIGTERM is gone', async () => {
+    const served = await serve(['--drain-timeout', '60000'], { env: { FAULT_STUBBORN: '1' } });
+    const upstreamPid = (await callTool(served.url, 'echo', { id: 'pid' })).body.pid as number;
+    const stuck = callTool(served.url, 'slow', { ms: 60_000 }).then(
+      (a) => a.status,
+      () => 'cut',
+    );
+    await sleep(300);
+    served.child.kill('SIGTERM');
+    await sleep(200);
+    served.child.kill('SIGINT');
+    await sleep(200);
+    const cutAt = performance.now();
+    served.child.kill('SIGTERM');
+    const exit = await served.exit;
+    expect(exit.code).toBe(130);
+    expect(exit.at - cutAt).toBeLessThan(5000);
+    expect(await stuck).toBe('cut');
+    expect(alive(upstreamPid)).toBe(false);
+    expect(served.stderr()).toContain('were cut (signal)');
   });
 });
 

@@ -6,7 +6,8 @@
  *   2026-07-28 `_meta` is served statelessly (`server/discover`, `subscriptions/listen`, `Mcp-Method` checks).
  * - `GET /sse` + `POST /messages?sessionId=…`: the old HTTP+SSE transport (2024-11-05).
  *
- * Every request is authenticated like a REST call; every tools/call goes through the shared pipeline.
+ * Every request has passed the adapter's Host/Origin guard (guards.ts) and is authenticated like a REST call;
+ * every tools/call goes through the shared pipeline.
  * A raw node:http handler (no express) because tools/call is the hot path.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,8 +53,6 @@ export interface McpFaceOptions {
   sessions?: SessionLimits;
   /** Path the face is mounted under (`/{server}` for one server of several), for the old transport's endpoint. */
   basePath?: string;
-  /** Refuses requests from browser origins it returns false for (403). None = every origin passes. */
-  originAllowed?: (origin: string, req: IncomingMessage) => boolean;
   /** Longest time a client may leave its SSE stream unread (in buffered bytes) before it is cut. */
   maxBufferedBytes?: number;
   /** Comment lines on long-lived streams (default 25 s; 0 = off). */
@@ -147,11 +146,7 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
 
   function handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (path !== '/mcp' && path !== '/sse' && path !== '/messages') return false;
-    const origin = req.headers.origin;
-    if (origin !== undefined && options.originAllowed && !options.originAllowed(origin, req)) {
-      refuse(res, 403, `Forbidden: requests from the origin ${origin} are not allowed (DNS rebinding protection); serve --cors ${origin} allows it`);
-      return true;
-    }
+    // Host and Origin (DNS rebinding, cross-site pages) were checked before routing, for every route (guards.ts).
     const work = path === '/mcp' ? streamable(req, res) : path === '/sse' ? openSse(req, res) : postMessage(req, res);
     work.catch((error: unknown) => {
       logger?.error({ err: error }, 'unexpected error in the MCP face');

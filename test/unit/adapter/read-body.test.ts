@@ -27,6 +27,35 @@ describe('parseJson', () => {
     expect(statusOf(() => parseJson(text))).toBe(want);
   });
 
+  it.each([
+    ['{"x":1e400}', '/x'],
+    ['{"x":-1e400}', '/x'],
+    ['{"x":1E+400}', '/x'],
+    ['{"x":1e0400}', '/x'],
+    ['{"x":[0,{"y/z":1.5e999}]}', '/x/1/y~1z'],
+    [`{"x":1${'0'.repeat(400)}}`, '/x'],
+    ['1e400', ''],
+  ])('non-finite: %s → 400 at "%s"', (text, path) => {
+    let error: unknown;
+    try {
+      parseJson(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(400);
+    expect((error as HttpError).details).toEqual([{ path, message: 'must be a finite number' }]);
+  });
+
+  it.each([
+    '{"x":1e308}',
+    '{"x":1e-400}',
+    '{"x":"1e400"}',
+    `{"x":0.${'0'.repeat(400)}1}`,
+    `{"x":"${'9'.repeat(400)}"}`,
+    '{"true":true,"e":1e10,"f":false}',
+  ])('finite: %s', (text) => expect(() => parseJson(text)).not.toThrow());
+
   it('says how deep', () => {
     expect(() => parseJson('['.repeat(100))).toThrow(/nested deeper than 64/);
   });

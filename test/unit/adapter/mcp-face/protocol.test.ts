@@ -1,8 +1,7 @@
-/** The MCP face's pure parts: message classification, header decoding, 2026-07-28 request checks, the origin rule. */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+/** The MCP face's pure parts: message classification, header decoding, 2026-07-28 request checks. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { checkModernRequest } from '../../../../src/adapter/mcp-face/modern.js';
-import { originPolicy } from '../../../../src/adapter/mcp-face/origin.js';
 import { classify, decodeHeaderValue, idKey, RpcError, type RpcRequest } from '../../../../src/adapter/mcp-face/protocol.js';
 
 describe('classify', () => {
@@ -81,23 +80,5 @@ describe('checkModernRequest', () => {
     expect(fails(headers({ ...base, 'mcp-param-region': 'us' }), call({ region: 'eu' }), schema)?.code).toBe(-32020);
     expect(fails(headers({ ...base, 'mcp-param-region': 'eu' }), call({}), schema)?.code).toBe(-32020);
     expect(fails(headers({ ...base, 'mcp-param-n': '42.0' }), call({ n: 42 }), schema)).toBeUndefined();
-  });
-});
-
-describe('originPolicy', () => {
-  const req = {} as IncomingMessage;
-  it('allows --cors origins, the public URL origin and pages on this machine; refuses the rest', () => {
-    const allowed = originPolicy(['https://app.example.com'], () => 'https://api.example.com/base');
-    expect(allowed('https://app.example.com', req)).toBe(true);
-    expect(allowed('https://api.example.com', req)).toBe(true);
-    expect(allowed('http://localhost:5173', req)).toBe(true);
-    expect(allowed('http://127.0.0.1:9', req)).toBe(true);
-    expect(allowed('http://[::1]:9', req)).toBe(true);
-    expect(allowed('https://attacker.example', req)).toBe(false);
-    expect(allowed('http://api.example.com', req)).toBe(false);
-    expect(allowed('null', req)).toBe(false);
-  });
-  it('--cors "*" allows any origin', () => {
-    expect(originPolicy(['*'], () => undefined)('https://anything.example', req)).toBe(true);
   });
 });
