@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { buildFunctionTools, connect, formatToolResult, readCatalog, toMcpCall, type Connection, type Target, type ToolCatalog } from '../src/index.js';
+import { buildFunctionTools, callTool as callMcpTool, connect, formatToolResult, readCatalog, toMcpCall, type Connection, type Target, type ToolCatalog } from '../src/index.js';
 
 export interface AgentOptions {
   /** The MCP server: stdio command or HTTP URL. */
@@ -100,7 +100,9 @@ async function callTool(
   if (call.type !== 'function') return { result: `Error: unsupported tool call type ${call.type}` };
   try {
     const mcp = toMcpCall(catalog, nameMap, call.function.name, call.function.arguments);
-    const result = (await connection.session.request('tools/call', { name: mcp.name, arguments: mcp.arguments })) as Parameters<typeof formatToolResult>[0];
+    // callTool runs the call as an MCP task when the server wants it so (a task-only tool), else as a plain tools/call
+    const taskSupport = catalog.tools.find((t) => t.name === mcp.name)?.execution?.taskSupport;
+    const result = (await callMcpTool(connection.session, mcp.name, mcp.arguments, { timeout: 10 * 60_000, ...(taskSupport ? { taskSupport } : {}) })) as Parameters<typeof formatToolResult>[0];
     return { functionName: call.function.name, toolName: mcp.name, arguments: mcp.arguments, result: formatToolResult(result) };
   } catch (error) {
     return { result: `Error: ${error instanceof Error ? error.message : String(error)}` };

@@ -15,8 +15,11 @@ import { HangupSignal } from './hangup-signal.js';
 import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import type { Authenticator, Identity } from './identity/identity.js';
 import { createAuthenticator, type AdapterAuth } from './identity/static-auth.js';
-import { errorResponse, invokeTool, type InvokeContext } from './invoke.js';
+import { errorResponse, invokeTool, prepareCall, runCall, type Invocation, type InvokeContext } from './invoke.js';
+import { jobBody, type JobRunner } from './jobs/job-runner.js';
 import { authenticateRequest } from './pipeline/admit.js';
+import { MemoryFileStore, type FileStore } from './store/file-store.js';
+import { requiresTask } from '../mcp/catalog.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -63,6 +66,16 @@ export interface AdapterOptions {
   logArgs?: boolean;
   /** Per-client call budget (--rate-limit); none = unlimited. */
   rateLimiter?: RateLimiter;
+  /**
+   * Long-running calls: past the runner's asyncAfterMs (at once for task-required tools) a call answers 202 and
+   * becomes a job, read with GET /jobs/{id}. None = every call keeps its request until callTimeoutMs (then 504).
+   */
+  jobs?: JobRunner;
+  /**
+   * Where files too large to send inline wait for ChatGPT to download them (GPT profile, files not 'none');
+   * default: in memory, 10 minutes, 128 MiB in all.
+   */
+  fileStore?: FileStore;
   /** The MCP face (/mcp, /sse, /messages): on unless false. */
   mcp?: false | McpFaceSettings;
 }
@@ -89,21 +102,28 @@ export interface Adapter {
   readonly mcp?: McpFace;
   /** Stops following the upstream's catalog changes; ends the MCP face's sessions. */
   dispose(): void;
+  /** The job runner, when calls may become jobs (the CLI stops it before closing the upstream). */
+  readonly jobs?: JobRunner;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createAdapter(options: AdapterOptions): Adapter {
-  const { upstream, logger, logArgs = false, rateLimiter } = options;
+  const { upstream, logger, logArgs = false, rateLimiter, jobs } = options;
   const callTimeoutMs = options.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxResponseChars = options.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const authenticator: Authenticator = options.authenticator ?? createAuthenticator(options.auth ?? { type: 'none' });
-  let specOptions: SpecOptions = { ...options.specOptions, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
+  // The spec documents jobs (202, get_job) exactly when this adapter runs them.
+  let specOptions: SpecOptions = { ...options.specOptions, jobs: jobs !== undefined, serverUrl: options.specOptions.serverUrl || PLACEHOLDER_URL };
   let catalog = upstream.catalog;
   // One ajv instance per publication: its cache holds that catalog's schemas only, and goes with it.
   let published = publishSpec(catalog, specOptions, createValidatorFactory());
-  let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars };
+  // Files out only where the spec promises them: the GPT profile, unless --files none.
+  const filesOn = (specOptions.profile ?? 'gpt-actions') === 'gpt-actions' && specOptions.files !== 'none';
+  const fileStore = filesOn ? (options.fileStore ?? new MemoryFileStore()) : undefined;
+  const fileOutput = () => (fileStore ? { files: { store: fileStore, baseUrl: specOptions.serverUrl } } : {});
+  let ctx: InvokeContext = { upstream, routes: published.routes, callTimeoutMs, maxResponseChars, ...fileOutput() };
   const guardOn = options.guardRequests !== false;
   // The public URL is the user's (a placeholder or the local address is loopback or an IP literal anyway).
   const makeGuard = (serverUrl: string | undefined) => createRequestGuard({ allowedHosts: options.allowedHosts, cors: options.cors, publicUrl: serverUrl });
@@ -117,7 +137,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
     specOptions = nextOptions;
     catalog = nextCatalog;
     published = next;
-    ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars };
+    ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars, ...fileOutput() };
     if (change.serverUrl) guard = makeGuard(change.serverUrl);
   };
   const backend = options.mcp === false ? undefined : singleBackend({ upstream, current: () => ({ catalog, routes: published.routes }) });
@@ -177,6 +197,20 @@ export function createAdapter(options: AdapterOptions): Adapter {
     app(req as Request, res as Response);
   };
 
+  if (jobs) app.all(/^\/jobs\/[^/]+$/, (req: Request, res: Response) => {
+    handleJob(req, res).catch((error: unknown) => {
+      logger?.error({ err: error }, 'unexpected error in the job handler');
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the adapter failed unexpectedly; the error was logged')));
+      else res.destroy();
+    });
+  });
+  if (fileStore) app.get(/^\/files\/[^/]+$/, (req: Request, res: Response) => {
+    sendFile(fileStore, req.path.slice('/files/'.length), res).catch((error: unknown) => {
+      logger?.error({ err: error }, 'unexpected error serving a file');
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the adapter failed unexpectedly; the error was logged')));
+      else res.destroy();
+    });
+  });
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
     if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length }));
@@ -236,7 +270,22 @@ export function createAdapter(options: AdapterOptions): Adapter {
         if (!res.writableFinished) hangup.abort(new Error('the HTTP client closed the connection'));
       };
       res.once('close', onClose);
-      const invocation = await invokeTool(current, route, body.value, { signal: hangup.asAbortSignal(), identity });
+      let invocation: Invocation;
+      if (jobs) {
+        const prepared = prepareCall(current, route, body.value);
+        const who = identity;
+        tool = prepared.entry.tool.name;
+        const started = await jobs.start(
+          (c) => runCall(current, prepared, { signal: c.signal, identity: who, timeoutMs: c.timeoutMs, onProgress: c.onProgress, onStatus: c.onStatus }),
+          { owner: identity.key, tool, immediate: requiresTask(prepared.entry.tool), hangup: hangup.asAbortSignal() },
+        );
+        if (started.kind === 'answer') invocation = started.invocation;
+        else {
+          const json = JSON.stringify(jobBody(started.job));
+          const location = `${specOptions.serverUrl.replace(/\/+$/, '')}/jobs/${started.job.id}`;
+          invocation = { tool, response: { status: 202, body: JSON.parse(json), json, headers: { Location: location, 'Retry-After': String(started.job.pollAfterS) } } };
+        }
+      } else invocation = await invokeTool(current, route, body.value, { signal: hangup.asAbortSignal(), identity });
       res.off('close', onClose);
       hungUp = hangup.aborted;
       tool = invocation.tool ?? tool;
@@ -271,7 +320,58 @@ export function createAdapter(options: AdapterOptions): Adapter {
     }
   }
 
+  /** GET /jobs/{id}: the job's state, or the answer it ended with; DELETE cancels it. Only for its owner. */
+  async function handleJob(req: Request, res: Response): Promise<void> {
+    const runner = jobs!;
+    const started = performance.now();
+    const id = req.path.slice('/jobs/'.length);
+    let identity: Identity | undefined;
+    let status = 500;
+    try {
+      if (req.method !== 'GET' && req.method !== 'DELETE') {
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on /jobs/{id}; read a job with GET, cancel it with DELETE`, { headers: { Allow: 'GET, DELETE' } });
+      }
+      identity = await authenticateRequest(req, authenticator, rateLimiter);
+      if (rateLimiter) await rateLimiter.take(req, identity);
+      const unknown = () => new HttpError(404, 'not_found', `no job "${id.slice(0, 64)}": it is unknown, expired, or was started by another caller`);
+      if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw unknown();
+      let job = await runner.store.get(id);
+      // Another caller's job answers exactly like an unknown one: nothing tells that it exists.
+      if (!job || job.owner !== identity.key) throw unknown();
+      if (req.method === 'DELETE') {
+        await runner.cancel(id);
+        status = 200;
+        sendJson(res, 200, JSON.stringify({ job: { id, status: 'cancelled' } }));
+        return;
+      }
+      if (job.state === 'working') {
+        // Long poll: a job running here may end while we wait, and the caller gets its answer at once.
+        await runner.settle(id, Math.min(runner.asyncAfterMs, callTimeoutMs));
+        job = (await runner.store.get(id)) ?? job;
+      }
+      if (job.state === 'done' && job.response) {
+        status = job.response.status;
+        sendJson(res, job.response.status, job.response.json, job.response.headers);
+      } else {
+        status = 202;
+        sendJson(res, 202, JSON.stringify(jobBody(job)), { 'Retry-After': String(job.pollAfterS) });
+      }
+    } catch (error) {
+      const http = error instanceof HttpError ? error : new HttpError(500, 'internal_error', 'the adapter failed unexpectedly; the error was logged', { cause: error });
+      const r = http.toResponse();
+      status = r.status;
+      if (status >= 500) logger?.warn({ err: error }, 'job read failed');
+      if (!res.headersSent) sendJson(res, r.status, JSON.stringify(r.body), r.headers);
+    }
+    if (logger) {
+      const line: Record<string, unknown> = { job: id.slice(0, 64), method: req.method, status, ms: Math.round((performance.now() - started) * 100) / 100 };
+      if (identity && identity.kind !== 'anonymous') line.user = identity.key;
+      logger.info(line, 'job');
+    }
+  }
+
   return {
+    jobs,
     app,
     handler,
     get published() {
@@ -283,6 +383,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       upstream.off?.('catalog', onCatalog);
       backend?.dispose();
       void mcp?.close();
+      if (fileStore && !options.fileStore) void fileStore.close();
     },
   };
 }
@@ -293,6 +394,29 @@ function sendJson(res: ServerResponse, status: number, json: string, headers?: R
   if (headers) Object.assign(out, headers);
   res.writeHead(status, out);
   res.end(json);
+}
+
+/**
+ * GET /files/{id}: one file of one call, by its unguessable id, until it expires. No credentials (ChatGPT fetches
+ * the URL without the action's auth): the id is the capability. Served as an attachment that the browser may not
+ * sniff or run (a text/html file must never execute on the adapter's origin).
+ */
+async function sendFile(store: FileStore, id: string, res: ServerResponse): Promise<void> {
+  const file = /^[A-Za-z0-9_-]{16,64}$/.test(id) ? await store.get(id) : undefined;
+  if (!file) {
+    sendJson(res, 404, JSON.stringify(errorBody('not_found', 'no such file: unknown or expired (download links last a few minutes)')));
+    return;
+  }
+  const ascii = file.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  res.writeHead(200, {
+    'Content-Type': file.mimeType,
+    'Content-Length': file.bytes.length,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'Cache-Control': 'private, no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+  });
+  res.end(file.bytes);
 }
 
 /** Answers a request the guards refused, before anything ran; drains what the client sends meanwhile. */

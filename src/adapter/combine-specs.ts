@@ -51,9 +51,17 @@ export function combineSpecs(parts: readonly SpecPart[], options: CombineOptions
       components[section]![to.split('/').pop()!] = rewrite(own[section]![key]);
     }
     const tools: string[] = [];
-    for (const item of Object.values(spec.paths ?? {})) tools.push(String((item.post as Json | undefined)?.['x-mcp-tool'] ?? item.post?.operationId));
+    for (const item of Object.values(spec.paths ?? {})) if (item.post) tools.push(String((item.post as Json | undefined)?.['x-mcp-tool'] ?? item.post?.operationId));
     const ids = mapToolNames(tools, `${name}_`).ids;
     for (const [path, item] of Object.entries(spec.paths ?? {})) {
+      if (!item.post) {
+        // get_job: one for every server (they share the job store), at /jobs/{id}, counted once
+        if (item.get && !paths[path]) {
+          paths[path] = { get: rewrite(item.get) };
+          operations++;
+        }
+        continue;
+      }
       const op = rewrite(item.post) as Json;
       const tool = String(op['x-mcp-tool'] ?? op.operationId);
       op.operationId = ids.get(tool) ?? `${name}_${String(op.operationId)}`;

@@ -20,6 +20,8 @@ export type ErrorType =
   | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'response_too_large'
+  | 'input_required'
+  | 'cancelled'
   | 'internal_error';
 
 export interface ErrorBody {

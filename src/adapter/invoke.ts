@@ -6,16 +6,27 @@
 import { HttpError } from './http-error.js';
 import type { Identity } from './identity/identity.js';
 import { mapCallError } from './map-error.js';
-import { mapToolResult, type MappedResponse } from './map-result.js';
+import { collectFiles } from './files.js';
+import { mapToolResult, type MappedResponse, type ToolResultLike } from './map-result.js';
+import type { FileStore } from './store/file-store.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
-import type { ToolCaller } from './upstream.js';
-import { runToolCall } from './pipeline/run-call.js';
+import type { CallOptions, ToolCaller } from './upstream.js';
+import { invalidArguments } from './validate-args.js';
+import { callUpstream } from './pipeline/run-call.js';
 
 export interface InvokeContext {
   upstream: ToolCaller;
   routes: RouteTable;
   callTimeoutMs: number;
   maxResponseChars: number;
+  /** Files out (GPT profile): document files go in openaiFileResponse, inline or as URLs to GET /files/{id}. */
+  files?: FileOutput;
+}
+
+export interface FileOutput {
+  store: FileStore;
+  /** The adapter's public base URL (the spec's server URL): download URLs are `${baseUrl}/files/${id}`. */
+  baseUrl: string;
 }
 
 export interface Invocation {
@@ -61,18 +72,71 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** The verified caller, passed on to the upstream (per-user upstreams pick by it). */
   identity?: Identity;
+  /** Budget of the call instead of ctx.callTimeoutMs (a call that may become a job gets the job's). */
+  timeoutMs?: number;
+  onProgress?: CallOptions['onProgress'];
+  onStatus?: CallOptions['onStatus'];
+}
+
+/** A call whose tool and arguments are known and valid: ready to run. */
+export interface PreparedCall {
+  entry: ToolEntry;
+  args: Record<string, unknown>;
+}
+
+/** Resolves and validates a call; throws HttpError 400/404. */
+export function prepareCall(ctx: InvokeContext, route: Route, body: unknown): PreparedCall {
+  const { entry, args } = resolveCall(route, ctx.routes, body);
+  const problems = entry.validateInput(args);
+  if (problems) throw invalidArguments(entry.tool.name, problems);
+  return { entry, args };
 }
 
 /** Runs one call. Never throws: every outcome is a response. */
 export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown, options: InvokeOptions = {}): Promise<Invocation> {
-  let tool: string | undefined = route.entry?.tool.name;
+  let prepared: PreparedCall;
   try {
-    const { entry, args } = resolveCall(route, ctx.routes, body);
-    tool = entry.tool.name;
-    const result = await runToolCall(ctx, entry, args, options);
-    return { tool, response: mapToolResult(result, ctx.maxResponseChars) };
+    prepared = prepareCall(ctx, route, body);
   } catch (error) {
-    const mapped = mapCallError(error, tool ?? route.operationId, ctx.callTimeoutMs);
+    const mapped = mapCallError(error, route.entry?.tool.name ?? route.operationId, ctx.callTimeoutMs);
+    return { ...(route.entry ? { tool: route.entry.tool.name } : {}), response: errorResponse(mapped), error };
+  }
+  return runCall(ctx, prepared, options);
+}
+
+/** Runs a prepared call. Never throws: every outcome is a response. */
+export async function runCall(ctx: InvokeContext, { entry, args }: PreparedCall, options: InvokeOptions = {}): Promise<Invocation> {
+  const tool = entry.tool.name;
+  const timeoutMs = options.timeoutMs ?? ctx.callTimeoutMs;
+  try {
+    const result = await callUpstream(ctx, entry, args, { ...options, timeoutMs });
+    return { tool, response: ctx.files ? await mapWithFiles(result, ctx.maxResponseChars, ctx.files) : mapToolResult(result, ctx.maxResponseChars) };
+  } catch (error) {
+    const mapped = mapCallError(error, tool, timeoutMs);
     return { tool, response: errorResponse(mapped), error };
   }
+}
+
+/**
+ * The answer with the result's document files in `openaiFileResponse`: inline while the whole answer stays
+ * within `maxChars`, else as download URLs (files the store has no room for stay described only).
+ */
+export async function mapWithFiles(result: ToolResultLike, maxChars: number, files: FileOutput): Promise<MappedResponse> {
+  const structured = result.structuredContent;
+  const hasStructured = structured !== undefined && structured !== null && typeof structured === 'object' && !Array.isArray(structured);
+  if (result.isError === true || hasStructured || !Array.isArray(result.content)) return mapToolResult(result, maxChars);
+  const found = collectFiles(result.content);
+  if (found.length === 0) return mapToolResult(result, maxChars);
+  // Inline only when the base64 alone leaves room (no need to build a 7 MB body to find out it is too long).
+  if (found.reduce((n, f) => n + f.base64.length, 0) < maxChars) {
+    const inline = mapToolResult(result, maxChars, found.map((f) => ({ name: f.name, mime_type: f.mimeType, content: f.base64 })), true);
+    if (inline) return inline;
+  }
+  const urls: string[] = [];
+  const base = files.baseUrl.replace(/\/+$/, '');
+  for (const f of found) {
+    const id = await files.store.put({ name: f.name, mimeType: f.mimeType, bytes: Buffer.from(f.base64, 'base64') });
+    if (id !== undefined) urls.push(`${base}/files/${id}`);
+  }
+  return urls.length ? mapToolResult(result, maxChars, urls)! : mapToolResult(result, maxChars);
 }

@@ -10,6 +10,13 @@ import { HttpError } from './http-error.js';
 /** Turns whatever a tools/call rejected with into an HttpError. `tool` is the MCP tool name. */
 export function mapCallError(error: unknown, tool: string, callTimeoutMs: number): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof Error && error.name === 'TaskInputRequiredError') {
+    // A clear answer the model can pass on: this tool needs a conversation mcp-actions cannot relay yet.
+    return new HttpError(422, 'input_required', error.message, { cause: error });
+  }
+  if (error instanceof Error && error.name === 'TaskEndedError') {
+    return new HttpError(502, 'upstream_error', error.message, { cause: error });
+  }
   if (error instanceof McpConnectionError) {
     return new HttpError(502, 'upstream_error', `the MCP server is not reachable: ${error.message}`, { cause: error });
   }

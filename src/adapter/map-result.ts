@@ -3,6 +3,7 @@
  * `result`; images, audio and resources are described (type, MIME type, size, URI), never dumped as base64;
  * `isError` is a 422. Bodies longer than the response budget are cut with a clear marker. Pure.
  */
+import type { FileRef } from './files.js';
 import { errorBody } from './http-error.js';
 
 /** The parts of an MCP CallToolResult the mapping reads (structurally typed: no SDK import needed). */
@@ -41,8 +42,14 @@ export function truncationMarker(shown: number, total: number, limit: number): s
   return `\n[truncated by mcp-actions: showing ${shown} of ${total} characters; responses are limited to ${limit} characters (--max-response-chars)]`;
 }
 
-/** Maps a tool result to status + body. `maxChars` bounds the serialised body. */
-export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RESPONSE_CHARS): MappedResponse {
+/**
+ * Maps a tool result to status + body. `maxChars` bounds the serialised body. `files` (GPT profile) become the
+ * body's `openaiFileResponse` (results without structured content only); with `inlineOnly`, undefined comes back
+ * when the answer would not fit whole (the caller then sends the files as download URLs instead).
+ */
+export function mapToolResult(result: ToolResultLike, maxChars?: number): MappedResponse;
+export function mapToolResult(result: ToolResultLike, maxChars: number, files: readonly FileRef[], inlineOnly?: boolean): MappedResponse | undefined;
+export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RESPONSE_CHARS, files?: readonly FileRef[], inlineOnly = false): MappedResponse | undefined {
   const items = Array.isArray(result.content) ? result.content : [];
   if (result.isError === true) {
     const text = joinText(items);
@@ -64,7 +71,14 @@ export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RES
     );
     return { status: 502, body: tooLarge, json: JSON.stringify(tooLarge) };
   }
-  return fitText(joinText(items), describeContent(items), maxChars);
+  const text = joinText(items);
+  const content = describeContent(items);
+  if (files?.length && inlineOnly) {
+    const body = { result: text, ...(content.length ? { content } : {}), openaiFileResponse: files };
+    const json = JSON.stringify(body);
+    return json.length <= maxChars ? { status: 200, body, json } : undefined;
+  }
+  return fitText(text, content, maxChars, files);
 }
 
 /**
@@ -149,8 +163,9 @@ export function base64Size(data: string): number {
   return Math.floor((len * 3) / 4);
 }
 
-function fitText(text: string, content: ContentDescription[], maxChars: number): MappedResponse {
-  const body: { result: string; content?: ContentDescription[] } = content.length ? { result: text, content } : { result: text };
+function fitText(text: string, content: ContentDescription[], maxChars: number, files?: readonly FileRef[]): MappedResponse {
+  const body: { result: string; content?: ContentDescription[]; openaiFileResponse?: readonly FileRef[] } = content.length ? { result: text, content } : { result: text };
+  if (files?.length) body.openaiFileResponse = files;
   const json = JSON.stringify(body);
   if (json.length <= maxChars) return { status: 200, body, json };
   // Too long: drop embedded resource texts first, then cut the result text.

@@ -154,6 +154,11 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     }
     const path = q < 0 ? url : url.slice(0, q);
     if (mcp?.handle(req, res, path)) return;
+    if (path.startsWith('/jobs/')) {
+      // Every server's adapter shares one job runner: any of them reads (or cancels) the job.
+      const any = adapters.values().next().value;
+      if (any?.jobs) return any.handler(req, res);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD' && ['/openapi.json', '/openapi.yaml', '/healthz', '/readyz'].includes(path)) {
       return send(res, 405, errorBody('method_not_allowed', `${req.method} is not allowed on ${path}; use GET`), { Allow: 'GET' });
     }

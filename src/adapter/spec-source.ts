@@ -8,7 +8,7 @@ import type { ToolCatalog } from '../mcp/catalog.js';
 import { buildSpec, type SpecNote, type SpecOptions } from '../openapi/build-spec.js';
 import { normalizeSchema } from '../openapi/schema.js';
 import { serializeSpec } from '../openapi/serialize.js';
-import { buildRouteTable, type RouteTable } from './routes.js';
+import { buildRouteTable, type OperationBindingLike, type RouteTable } from './routes.js';
 import type { CompiledValidator } from './validate-args.js';
 import type { JsonSchema } from '../mcp/catalog.js';
 
@@ -31,7 +31,12 @@ export function publishSpec(
 ): PublishedSpec {
   const { spec, operations, notes } = buildSpec(catalog, options);
   if (reuse) return published(spec, notes, reuse);
-  const bindings = operations.map((op) => (op.kind === 'generic' ? { ...op, tools: genericTools(spec, op.path) } : op));
+  // get_job is served by the adapter itself (app.ts), not routed to a tool
+  const bindings: OperationBindingLike[] = [];
+  for (const op of operations) {
+    if (op.kind === 'generic') bindings.push({ ...op, kind: 'generic', tools: genericTools(spec, op.path) });
+    else if (op.kind === 'tool') bindings.push({ ...op, kind: 'tool' });
+  }
   const routes = buildRouteTable(catalog, bindings, compile, normalizeInput);
   return published(spec, notes, routes);
 }

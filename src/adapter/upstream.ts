@@ -12,6 +12,7 @@ import type { ToolCatalog } from '../mcp/catalog.js';
 import { connect, type ConnectOptions, type Connection } from '../mcp/connect.js';
 import { readCatalog } from '../mcp/introspect.js';
 import { isObject, MalformedMessageError } from '../mcp/json-rpc.js';
+import { callTool } from '../mcp/tasks.js';
 import type { Target } from '../mcp/target.js';
 import type { Identity } from './identity/identity.js';
 import type { ToolResultLike } from './map-result.js';
@@ -27,6 +28,8 @@ export interface CallOptions {
   identity?: Identity;
   /** Called with each notifications/progress the server sends for this call. */
   onProgress?: (progress: CallProgress) => void;
+  /** Called with the status message of a call the server runs as a task, each time it changes. */
+  onStatus?: (message: string) => void;
 }
 
 /** The params of one notifications/progress (minus the token). */
@@ -83,6 +86,8 @@ export interface UpstreamEvents {
 export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller {
   private connection?: Connection;
   private currentCatalog?: ToolCatalog;
+  /** Tools that declare execution.taskSupport, by name (the others are plain calls). */
+  private taskSupport = new Map<string, 'required' | 'optional' | 'forbidden'>();
   private currentState: UpstreamState = 'connecting';
   private readonly connectFn: () => Promise<Connection>;
   private readonly timeoutMs?: number;
@@ -136,6 +141,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
       throw error;
     }
     this.connection = connection;
+    this.taskSupport = taskSupportOf(this.currentCatalog);
     const { session } = connection;
     session.onclose = () => this.onClosed(connection);
     session.setNotificationHandler('notifications/tools/list_changed', () => void this.refreshCatalog(connection));
@@ -162,6 +168,7 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
       const catalog = await readCatalog(connection, { timeoutMs: this.timeoutMs });
       if (connection !== this.connection) return;
       this.currentCatalog = catalog;
+      this.taskSupport = taskSupportOf(catalog);
       this.emit('catalog', catalog);
     } catch {
       // The next list_changed (or a reconnect) tries again; the old routes stay valid meanwhile.
@@ -169,17 +176,23 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
   }
 
   /**
-   * One `tools/call`. Rejects with McpError (timeout, JSON-RPC error, connection closed) or
-   * McpConnectionError (not connected). On timeout or abort the session sends notifications/cancelled.
+   * One `tools/call`, run as an MCP task when the server wants it so (mcp/tasks.ts). Rejects with McpError
+   * (timeout, JSON-RPC error, connection closed), McpConnectionError (not connected) or a task error. On timeout
+   * or abort the call is cancelled upstream (notifications/cancelled, or tasks/cancel for a task).
    */
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike> {
     const connection = this.connection;
     if (!connection || this.currentState !== 'ready') {
       return Promise.reject(new McpConnectionError('closed', `the MCP server is ${this.currentState}`));
     }
-    return connection.session
-      .request('tools/call', { name, arguments: args }, { timeout: options.timeoutMs, signal: options.signal, ...(options.onProgress ? { onprogress: options.onProgress } : {}) })
-      .then(checkCallResult);
+    const taskSupport = this.taskSupport.get(name);
+    return callTool(connection.session, name, args, {
+      timeout: options.timeoutMs,
+      signal: options.signal,
+      ...(options.onProgress ? { onprogress: options.onProgress } : {}),
+      ...(options.onStatus ? { onstatus: options.onStatus } : {}),
+      ...(taskSupport ? { taskSupport } : {}),
+    }).then(checkCallResult);
   }
 
   /** A pass-through request (resources/*, prompts/*, completion/complete). Rejects like callTool. */
@@ -200,6 +213,12 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
     this.removeAllListeners('notification');
     await connection?.close();
   }
+}
+
+function taskSupportOf(catalog: ToolCatalog | undefined): Map<string, 'required' | 'optional' | 'forbidden'> {
+  const out = new Map<string, 'required' | 'optional' | 'forbidden'>();
+  for (const tool of catalog?.tools ?? []) if (tool.execution?.taskSupport) out.set(tool.name, tool.execution.taskSupport);
+  return out;
 }
 
 /**

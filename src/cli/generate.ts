@@ -16,6 +16,8 @@ export function addSpecOptions(cmd: Command): Command {
     .option('--exclude <glob>', 'leave out tools whose name matches (repeatable)', collect)
     .addOption(new Option('--overflow <mode>', 'more than 30 tools: error, or generic (29 operations + one call_tool)').choices(['error', 'generic']).default('error'))
     .addOption(new Option('--openapi <version>', 'OpenAPI version (ChatGPT needs 3.1)').choices(['3.1', '3.0']).default('3.1'))
+    .option('--no-async', 'no jobs: calls never answer 202, the spec has no get_job (serve answers 504 past --call-timeout)')
+    .addOption(new Option('--files <mode>', 'document files a tool returns: auto (openaiFileResponse, inline or as download URLs) or none (described only)').choices(['auto', 'none']).default('auto'))
     .option('--template <file>', 'YAML merged under the spec (default templates/openapi.base.yaml)')
     .option('--fail-on-shorten', 'exit 1 instead of shortening texts over ChatGPT\'s limits');
 }

@@ -37,8 +37,7 @@ export async function callCommand(tool: string, operands: string[], opts: CallOp
     const route = [...routes.byPath.values()].find((r) => r.entry !== undefined && (r.entry.tool.name === tool || r.operationId === tool));
     if (!route) {
       const callable = [...routes.byTool.keys()];
-      const why = catalog.tools.some((t) => t.name === tool) ? ` that serve exposes (it is left out: it needs MCP tasks)` : '';
-      throw new UsageError(`the server has no tool "${tool}"${why}`, { hint: `its tools: ${callable.join(', ') || '(none)'}` });
+      throw new UsageError(`the server has no tool "${tool}"`, { hint: `its tools: ${callable.join(', ') || '(none)'}` });
     }
     const { response } = await invokeTool({ upstream, routes, callTimeoutMs, maxResponseChars }, route, args);
     io.stdout(`${response.status}\n${JSON.stringify(response.body, null, 2)}\n`);

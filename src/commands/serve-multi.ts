@@ -6,6 +6,8 @@
 import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import type { AdapterLimits, McpFaceSettings } from '../adapter/app.js';
+import type { JobRunner } from '../adapter/jobs/job-runner.js';
+import type { FileStore } from '../adapter/store/file-store.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
@@ -32,6 +34,9 @@ export interface MultiShared {
   cors?: string[];
   allowedHosts?: string[];
   logArgs: boolean;
+  /** One runner (and job store) for every server. */
+  jobs?: JobRunner;
+  fileStore?: FileStore;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
@@ -81,6 +86,8 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     logArgs: shared.logArgs,
     rateLimiter,
     mcp: shared.mcp,
+    ...(shared.jobs ? { jobs: shared.jobs } : {}),
+    ...(shared.fileStore ? { fileStore: shared.fileStore } : {}),
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
   });
   const upstreams = servers.map((s) => s.upstream);
@@ -101,12 +108,15 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+    const cancelled = (await shared.jobs?.stop()) ?? 0;
+    if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
     const { drained, cut, waitedMs } = await shutdown(listening.server, [...multi.faces, ...upstreams], limits.drainTimeoutMs, control.cut);
     io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
     return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     multi.dispose();
     rateLimiter?.close();
+    await shared.jobs?.store.close();
     await Promise.all(upstreams.map((u) => u.close()));
   }
 }

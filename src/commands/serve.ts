@@ -17,12 +17,13 @@ import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
 import { parseMcpFlags, type ServeMcpFlags } from './serve-mcp.js';
+import { createFileStore, createJobRunner, parseJobFlags, type JobFlags } from './serve-jobs.js';
 import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, ServeMcpFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -56,6 +57,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
   const mcp = parseMcpFlags(opts);
+  const jobSettings = opts.async === false ? undefined : parseJobFlags(opts, callTimeoutMs);
   const allowedHosts = parseAllowedHosts(opts.allowedHost);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
@@ -86,8 +88,10 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     { write: (line: string) => io.stderr(line) },
   );
 
+  const jobs = jobSettings ? createJobRunner(jobSettings, logger) : undefined;
+  const fileStore = createFileStore(opts);
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes } };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -122,6 +126,8 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       logger,
       logArgs: opts.logArgs === true,
       mcp,
+      ...(jobs ? { jobs } : {}),
+      fileStore,
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
@@ -138,7 +144,10 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
-    // The MCP face first: its long-lived streams would otherwise hold the drain open until the timeout.
+    // Jobs first, while the upstream is still there to receive their cancellation.
+    const cancelled = (await jobs?.stop()) ?? 0;
+    if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
+    // Then the MCP face: its long-lived streams would otherwise hold the drain open until the timeout.
     const { drained, cut, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs, control.cut);
     stopped = true;
     adapter.dispose();
@@ -146,6 +155,8 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     return cut ? EXIT_INTERRUPTED : 0;
   } finally {
     rateLimiter?.close();
+    await jobs?.store.close();
+    await fileStore.close();
     if (!stopped) {
       await listening?.close();
       await upstream.close();

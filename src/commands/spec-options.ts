@@ -26,6 +26,9 @@ export interface SpecFlags {
   openapi?: string;
   template?: string;
   failOnShorten?: boolean;
+  /** commander's --no-async: false when given. */
+  async?: boolean;
+  files?: string;
 }
 
 /** The template shipped with the package. */
@@ -69,6 +72,8 @@ export function parseSpecFlags(flags: SpecFlags): SpecOptions {
   if (flags.include?.length) options.include = flags.include;
   if (flags.exclude?.length) options.exclude = flags.exclude;
   if (flags.failOnShorten) options.failOnShorten = true;
+  options.jobs = flags.async !== false;
+  options.files = oneOf('--files', flags.files, ['auto', 'none'] as const, 'auto');
   return options;
 }
 

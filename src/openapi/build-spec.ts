@@ -7,7 +7,7 @@ import type { OpenAPIObject, OperationObject, PathsObject, SchemaObject } from '
 import { ProblemsFoundError } from '../errors.js';
 import type { CatalogTool, JsonSchema, ToolCatalog } from '../mcp/catalog.js';
 import { toolTitle } from '../mcp/catalog.js';
-import { ERROR_SCHEMA, TOOL_RESULT_SCHEMA, errorSchema, operationResponses, toolResultResponse, toolResultSchema } from './components.js';
+import { ERROR_SCHEMA, JOB_SCHEMA, TOOL_RESULT_SCHEMA, errorSchema, jobSchema, operationResponses, toolResultResponse, toolResultSchema } from './components.js';
 import { limitSchemaDescriptions } from './describe.js';
 import { downgradeSpec } from './downgrade.js';
 import { applyGptSchemaRulesInPlace } from './gpt-rules.js';
@@ -17,6 +17,7 @@ import { mergeBase } from './merge-base.js';
 import { mapToolNames } from './naming.js';
 import type { SpecNote } from './notes.js';
 import { buildGenericOperation, genericOperationId } from './overflow.js';
+import { buildJobOperation, JOB_PATH, jobOperationId } from './jobs.js';
 import { buildSecurity, DEFAULT_API_KEY_HEADER, type AuthOptions } from './security.js';
 import { MAX_GPT_OPERATIONS, selectTools } from './select-tools.js';
 import { checkServerUrl } from './servers.js';
@@ -40,10 +41,20 @@ export interface SpecOptions {
   /** Parsed template merged under the spec. */
   base?: Record<string, unknown>;
   failOnShorten?: boolean;
+  /**
+   * Long calls become jobs (`serve`'s default; `--no-async` turns it off): every operation documents 202, and
+   * `get_job` (GET /jobs/{id}) is added, counted in the 30 operations. Default true.
+   */
+  jobs?: boolean;
+  /**
+   * Files out (GPT profile): document files a tool returns go to ChatGPT in `openaiFileResponse` ('auto', the
+   * default) or stay described only ('none', `--files none`).
+   */
+  files?: 'auto' | 'none';
 }
 
 export interface OperationBinding {
-  kind: 'tool' | 'generic';
+  kind: 'tool' | 'generic' | 'job';
   toolName?: string;
   operationId: string;
   path: string;
@@ -74,6 +85,8 @@ export function resolveSpecOptions(options: SpecOptions): Required<Omit<SpecOpti
     ...(options.exclude?.length ? { exclude: [...options.exclude] } : {}),
     overflow: options.overflow ?? 'error',
     openapiVersion: options.openapiVersion ?? '3.1',
+    jobs: options.jobs ?? true,
+    files: options.files ?? 'auto',
   };
 }
 
@@ -106,7 +119,9 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
     return short;
   };
 
-  const selection = selectTools(catalog.tools, { include: opts.include, exclude: opts.exclude, overflow: opts.overflow, limit: gpt ? MAX_GPT_OPERATIONS : undefined });
+  // get_job counts in ChatGPT's 30 operations: the tools get what is left
+  const reserved = opts.jobs ? 1 : 0;
+  const selection = selectTools(catalog.tools, { include: opts.include, exclude: opts.exclude, overflow: opts.overflow, limit: gpt ? MAX_GPT_OPERATIONS - reserved : undefined, reserved });
   notes.push(...selection.notes);
   const mapping = mapToolNames(selection.operations.map((t) => t.name));
   for (const message of mapping.notes) notes.push({ level: message.includes('collides') ? 'warning' : 'info', code: 'renamed', message });
@@ -124,7 +139,7 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
   }
   // every schema node below is private (made by normalizeSchema): hoisting and the GPT rules change it in
   // place (both are idempotent, so a node unrolled recursion put in two places is still right)
-  const hoisted = hoistDefinitions(units, [ERROR_SCHEMA, TOOL_RESULT_SCHEMA], true);
+  const hoisted = hoistDefinitions(units, opts.jobs ? [ERROR_SCHEMA, TOOL_RESULT_SCHEMA, JOB_SCHEMA] : [ERROR_SCHEMA, TOOL_RESULT_SCHEMA], true);
   const finish = (schema: SchemaNode, tool: string | undefined, where: string): SchemaObject => {
     let out = applyGptSchemaRulesInPlace(schema);
     // on a copy: unrolled recursion may hold one node in two places, and each place is reported
@@ -151,6 +166,7 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
     op.responses = operationResponses(
       output ? { description: 'The structured result of the tool.', content: { 'application/json': { schema: output } } } : toolResultResponse(),
       authenticated,
+      opts.jobs,
     );
     const path = `/tools/${operationId}`;
     paths[path] = { post: op };
@@ -158,16 +174,23 @@ export function buildSpec(catalog: ToolCatalog, options: SpecOptions): BuildResu
   }
   if (selection.overflow.length > 0) {
     const operationId = genericOperationId(new Set(mapping.tools.keys()));
-    const op = buildGenericOperation(selection.overflow, operationId, opts.consequential, authenticated);
+    const op = buildGenericOperation(selection.overflow, operationId, opts.consequential, authenticated, opts.jobs);
     op.summary = text(op.summary ?? '', OPERATION_TEXT_LIMIT, undefined, `the summary of ${operationId}`);
     op.description = text(op.description ?? '', OPERATION_TEXT_LIMIT, undefined, `the description of ${operationId}`);
     const path = `/tools/${operationId}`;
     paths[path] = { post: op };
     operations.push({ kind: 'generic', operationId, path });
   }
+  if (opts.jobs) {
+    const taken = new Set(operations.map((o) => o.operationId));
+    const operationId = jobOperationId(taken);
+    paths[JOB_PATH] = { get: buildJobOperation(operationId, authenticated) };
+    operations.push({ kind: 'job', operationId, path: JOB_PATH });
+  }
 
   const schemas: Record<string, SchemaObject> = {};
-  const allSchemas: Record<string, SchemaObject> = { [ERROR_SCHEMA]: errorSchema(), [TOOL_RESULT_SCHEMA]: toolResultSchema() };
+  const allSchemas: Record<string, SchemaObject> = { [ERROR_SCHEMA]: errorSchema(), [TOOL_RESULT_SCHEMA]: toolResultSchema(gpt && opts.files !== 'none') };
+  if (opts.jobs) allSchemas[JOB_SCHEMA] = jobSchema();
   for (const [name, schema] of Object.entries(hoisted.components)) allSchemas[name] = finish(schema, undefined, `components.schemas.${name}`);
   for (const name of Object.keys(allSchemas).sort()) schemas[name] = allSchemas[name]!;
 

@@ -4,7 +4,7 @@
  * Pure: the template text comes in, the rendered text goes out.
  */
 import type { CatalogTool, ToolCatalog } from '../mcp/catalog.js';
-import { toolTitle } from '../mcp/catalog.js';
+import { requiresTask, toolTitle } from '../mcp/catalog.js';
 import type { BuildResult } from './build-spec.js';
 import { isConsequential } from './build-spec.js';
 import type { SpecNote } from './notes.js';
@@ -30,6 +30,13 @@ function argumentsLine(tool: CatalogTool): string {
   return names.length ? ` Arguments: ${names.join(', ')}.` : '';
 }
 
+/** The rule for calls that answer 202: tell the user, wait, poll get_job. Empty when the spec has no get_job. */
+export function jobsRule(build: BuildResult): string {
+  const job = build.operations.find((o) => o.kind === 'job');
+  if (!job) return '';
+  return `- Some actions take long: they answer with a \`job\` (HTTP 202) instead of a result. Then tell the user the work is still running, wait \`job.poll_after_s\` seconds, and call \`${job.operationId}\` with \`job.id\`; it answers with a job again while the work runs (say so, and call again later), then with the action's result. Never start the same action again while its job runs.`;
+}
+
 function entries(catalog: ToolCatalog, build: BuildResult, consequential: 'annotations' | 'all' | 'none'): Entry[] {
   const byName = new Map(catalog.tools.map((t) => [t.name, t]));
   const out: Entry[] = [];
@@ -38,7 +45,8 @@ function entries(catalog: ToolCatalog, build: BuildResult, consequential: 'annot
     const tool = byName.get(op.toolName!)!;
     const effect = isConsequential(tool, consequential) ? 'Changes things: tell the user before calling it.' : 'Read-only.';
     const title = toolTitle(tool);
-    out.push({ head: `- \`${op.operationId}\`${title !== tool.name ? ` (${flat(title)})` : ''}: ${effect}`, text: flat(tool.description) });
+    const long = requiresTask(tool) && build.operations.some((o) => o.kind === 'job') ? ' Long-running: answers with a job.' : '';
+    out.push({ head: `- \`${op.operationId}\`${title !== tool.name ? ` (${flat(title)})` : ''}: ${effect}${long}`, text: flat(tool.description) });
   }
   const generic = build.operations.find((o) => o.kind === 'generic');
   if (generic) {
@@ -83,18 +91,23 @@ export function renderInstructions(
 ): { text: string; notes: SpecNote[] } {
   const notes: SpecNote[] = [];
   const list = entries(catalog, build, consequential);
+  const rule = jobsRule(build);
+  // A template of the user's own without {{jobs}} still gets the rule, after the tools.
+  const ownRule = template.includes('{{jobs}}');
   const values = {
     title: catalog.server.title ?? catalog.server.name,
     server_instructions: flat(catalog.server.instructions) || `Use the actions below to work with ${catalog.server.title ?? catalog.server.name}.`,
+    jobs: ownRule ? rule : '',
     tools: '',
   };
-  const fixed = renderTemplate(template, values).length;
+  const fixed = renderTemplate(template, values).length + (ownRule || !rule ? 0 : rule.length + 1);
   const full = fitTools(list, Number.MAX_SAFE_INTEGER);
   let tools = full;
   if (fixed + full.length > INSTRUCTIONS_LIMIT) {
     tools = fitTools(list, INSTRUCTIONS_LIMIT - fixed - 50);
     notes.push({ level: 'warning', code: 'instructions-shortened', message: `tool descriptions in instructions.md were shortened to fit the GPT builder's ${INSTRUCTIONS_LIMIT}-character box` });
   }
+  if (rule && !ownRule) tools = `${tools}\n${rule}`;
   let text = renderTemplate(template, { ...values, tools });
   if (text.length > INSTRUCTIONS_LIMIT) {
     text = shortenText(text, INSTRUCTIONS_LIMIT);

@@ -20,6 +20,7 @@ export function buildGenericOperation(
   operationId: string,
   consequential: 'annotations' | 'all' | 'none',
   authenticated: boolean,
+  jobs = false,
 ): OperationObject {
   const names = tools.map((t) => t.name);
   const anyWrites = tools.some((t) => t.annotations?.readOnlyHint !== true);
@@ -59,6 +60,7 @@ export function buildGenericOperation(
           }
         : toolResultResponse(),
       authenticated,
+      jobs,
     ),
   };
 }

@@ -1,12 +1,12 @@
 /**
- * Which tools become operations: tools a plain `tools/call` cannot run (`execution.taskSupport: 'required'`)
- * are left out with a note, then `--include` / `--exclude` glob patterns on tool names, then ChatGPT's
- * limit of 30 operations per action, with `--overflow generic` putting the rest behind one operation.
+ * Which tools become operations: `--include` / `--exclude` glob patterns on tool names, then ChatGPT's
+ * limit of 30 operations per action (less the adapter's own operations, e.g. get_job), with `--overflow generic`
+ * putting the rest behind one operation. Tools that must run as MCP tasks are kept: the adapter runs them.
  * The one selection of the generator, the adapter (it routes buildSpec's operations) and the functions.
  * @see platform-facts.md "Max 30 operations per action spec"
  */
 import type picomatchType from 'picomatch';
-import { requiresTask, type CatalogTool } from '../mcp/catalog.js';
+import type { CatalogTool } from '../mcp/catalog.js';
 import { ProblemsFoundError } from '../errors.js';
 import type { SpecNote } from './notes.js';
 import { lazyModule } from '../lazy-module.js';
@@ -27,8 +27,10 @@ export interface SelectOptions {
   include?: string[];
   exclude?: string[];
   overflow?: 'error' | 'generic';
-  /** Max operations, undefined = no limit (the generic profile). */
+  /** Max operations for tools, undefined = no limit (the generic profile). */
   limit?: number;
+  /** Operations the adapter adds itself (get_job), already taken from the limit: named in the message. */
+  reserved?: number;
 }
 
 export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions): ToolSelection {
@@ -37,11 +39,7 @@ export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions):
     const fns = patterns.map((p) => ({ p, fn: picomatch()(p, { dot: true }), hits: 0 }));
     return { fns, test: (name: string) => fns.some((f) => (f.fn(name) ? (f.hits++, true) : false)) };
   };
-  const sorted: CatalogTool[] = [];
-  for (const tool of [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (!requiresTask(tool)) sorted.push(tool);
-    else notes.push({ tool: tool.name, level: 'warning', code: 'task-required', message: 'left out: it needs MCP tasks, which the REST adapter cannot run (its execution.taskSupport is "required")' });
-  }
+  const sorted = [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let kept = sorted;
   const include = opts.include?.length ? matcher(opts.include) : undefined;
   const exclude = opts.exclude?.length ? matcher(opts.exclude) : undefined;
@@ -60,7 +58,8 @@ export function selectTools(tools: readonly CatalogTool[], opts: SelectOptions):
   const limit = opts.limit;
   if (limit === undefined || kept.length <= limit) return { operations: kept, overflow: [], notes };
   if (opts.overflow !== 'generic') {
-    throw new ProblemsFoundError(`the server has ${kept.length} tools, but ChatGPT accepts at most ${limit} operations per action`, {
+    const own = opts.reserved ? ` for tools (${limit + opts.reserved} per action, less get_job)` : ' per action';
+    throw new ProblemsFoundError(`the server has ${kept.length} tools, but ChatGPT accepts at most ${limit} operations${own}`, {
       hint: `choose tools with --include/--exclude PATTERN (globs on tool names, repeatable), or add --overflow generic to keep ${limit - 1} operations and reach the rest through one call_tool operation`,
     });
   }

@@ -129,4 +129,17 @@ describe('examples/openai-agent.ts against a stand-in endpoint', () => {
     expect(result.toolCalls.map((c) => c.toolName)).toEqual(['get-sum']);
     expect(result.text).toBe('The sum is 42.');
   });
+
+  it('routes a call to a task-only tool (simulate-research-query) through the name map and callTool: the research report reaches the model', async () => {
+    requests.length = 0;
+    script = [{ call: { name: 'simulate-research-query', arguments: '{"topic":"tides","ambiguous":null}' } }, { text: ['Here is the report.'] }];
+    const result = await runAgent({ target: everything, prompt: 'Research tides', openai: tooling(), model: 'stand-in' });
+    // the model was offered the task-only tool like any other
+    expect(requests[0]!.tools!.map((t) => t.function.name)).toContain('simulate-research-query');
+    expect(result.toolCalls).toEqual([expect.objectContaining({ toolName: 'simulate-research-query', arguments: { topic: 'tides' } })]);
+    const toolMessage = requests[1]!.messages.find((m) => m.role === 'tool') as { content: string };
+    expect(toolMessage.content).toContain('# Research Report: tides');
+    expect(toolMessage.content).toContain('Stage 4: Generating report');
+    expect(result.text).toBe('Here is the report.');
+  }, 60_000);
 });

@@ -48,10 +48,11 @@ describe('generate openapi against real servers over stdio', { timeout: 120_000 
     const target: StdioTarget = { kind: 'stdio', command: command[0]!, args: command.slice(1), env };
     const catalog = await listTools(target, { timeoutMs: 60_000, baseEnv: process.env });
     const readOnly = new Set(catalog.tools.filter((t) => t.annotations?.readOnlyHint === true).map((t) => t.name));
-    const operations = Object.values(spec.paths!).map((p) => p.post!);
-    // every tool a plain tools/call can run; task-only tools are left out, each named on stderr
-    expect(operations.map((o) => o['x-mcp-tool']).sort()).toEqual(catalog.tools.filter((t) => !requiresTask(t)).map((t) => t.name).sort());
-    for (const t of catalog.tools.filter(requiresTask)) expect(result.stderr).toContain(`warning: tool "${t.name}": left out: it needs MCP tasks, which the REST adapter cannot run`);
+    const operations = Object.values(spec.paths!).flatMap((p) => (p.post ? [p.post] : []));
+    // every tool, task-only ones included (the adapter runs them as MCP tasks), plus get_job
+    expect(operations.map((o) => o['x-mcp-tool']).sort()).toEqual(catalog.tools.map((t) => t.name).sort());
+    expect(spec.paths!['/jobs/{id}']!.get!.operationId).toBe('get_job');
+    expect(result.stderr).not.toContain('left out');
     if (name === 'server-everything') expect(catalog.tools.filter(requiresTask).map((t) => t.name)).toEqual(['simulate-research-query']);
     for (const o of operations) expect(o['x-openai-isConsequential'], o['x-mcp-tool']).toBe(!readOnly.has(o['x-mcp-tool']));
     expect(readOnly.size).toBeGreaterThan(0);
@@ -67,7 +68,7 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     const result = await runCli(['generate', 'openapi', ...URL_FLAG, ...demo]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(await readFile(join(ROOT, 'fixtures/golden/demo.yaml'), 'utf8'));
-    expect(result.stderr).toContain('demo-notes 1.2.0: 5 tools → 5 operations');
+    expect(result.stderr).toContain('demo-notes 1.2.0: 5 tools → 6 operations');
   });
 
   it('-o FILE.json writes JSON; --format json prints JSON; both equal the YAML spec', async () => {
@@ -95,8 +96,8 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     const result = await runCli(['generate', 'openapi', ...URL_FLAG, '--auth', 'api-key', '--api-key-header', 'X-Demo-Key', '--consequential', 'all', '--include', '*_note*', '--exclude', 'delete_*', ...demo]);
     expect(result.code).toBe(0);
     const spec = parse(result.stdout) as OpenAPIObject;
-    expect(Object.keys(spec.paths!)).toEqual(['/tools/create_note', '/tools/list_notes']);
-    expect(Object.values(spec.paths!).every((p) => p.post!['x-openai-isConsequential'] === true)).toBe(true);
+    expect(Object.keys(spec.paths!)).toEqual(['/tools/create_note', '/tools/list_notes', '/jobs/{id}']);
+    expect(Object.values(spec.paths!).every((p) => (p.post ?? p.get)!['x-openai-isConsequential'] === !p.get)).toBe(true);
     expect(spec.components!.securitySchemes).toEqual({ apiKey: { type: 'apiKey', in: 'header', name: 'X-Demo-Key' } });
   });
 
@@ -104,7 +105,7 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     const failed = await runCli(['generate', 'openapi', ...URL_FLAG, ...catalogServer('forty-tools')]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('');
-    expect(failed.stderr).toMatch(/40 tools.*at most 30.*--include\/--exclude.*--overflow generic/);
+    expect(failed.stderr).toMatch(/40 tools.*at most 29 operations for tools \(30 per action, less get_job\).*--include\/--exclude.*--overflow generic/);
     const ok = await runCli(['generate', 'openapi', ...URL_FLAG, '--overflow', 'generic', ...catalogServer('forty-tools')]);
     expect(ok.code).toBe(0);
     expect(Object.keys((parse(ok.stdout) as OpenAPIObject).paths!)).toHaveLength(30);

@@ -186,13 +186,16 @@ describe('call', () => {
     expect(r.stderr).toMatch(/the server has no tool "nope"; its tools: add, create_note/);
   });
 
-  it('refuses a task-only tool as serve does (it has no route), saying why', async () => {
+  it('runs a task-only tool as an MCP task, to its end (simulate-research-query)', async () => {
     const everything = ['--', 'node', 'node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'];
     const r = await cli(['call', 'simulate-research-query', '--args', '{"topic":"x"}', ...everything]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no tool "simulate-research-query" that serve exposes \(it is left out: it needs MCP tasks\)/);
-    expect(r.stderr).toMatch(/its tools: .*get-sum/);
-  });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('200');
+    expect(JSON.parse(r.stdout.slice(4)).result).toContain('# Research Report: x');
+    const unknown = await cli(['call', 'no-such-tool', ...everything]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no tool "no-such-tool"; its tools: .*get-sum/);
+  }, 90_000);
 
   it.each([
     ['{a:1}', /--args is not valid JSON/],

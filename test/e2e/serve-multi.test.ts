@@ -57,7 +57,10 @@ describe('several servers from one config file', () => {
     expect(paths).toContain('/demo/tools/add');
     expect(paths).toContain('/faults/tools/echo');
     expect(paths.some((p) => p.startsWith('/broken/'))).toBe(false);
-    const ids = paths.map((p) => spec.paths[p].post.operationId);
+    const ids = paths.map((p) => (spec.paths[p].post ?? spec.paths[p].get).operationId);
+    // one get_job for every server (they share the job store), counted once
+    expect(paths.filter((p) => p.endsWith('/jobs/{id}'))).toEqual(['/jobs/{id}']);
+    expect(spec.paths['/jobs/{id}'].get.operationId).toBe('get_job');
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(OPERATION_ID_PATTERN);
     expect(spec.paths['/demo/tools/add'].post.operationId).toBe('demo_add');

@@ -56,7 +56,8 @@ export function gptImportProblems(spec: OpenAPIObject): string[] {
     for (const [method, op] of Object.entries(item as Obj)) {
       if (!isObj(op)) continue;
       ops++;
-      if (method !== 'post') problems.push(`${p}: method ${method}`);
+      // the importer skips head, options, trace … (platform-facts.md "Methods")
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) problems.push(`${p}: method ${method}`);
       const id = op.operationId;
       if (typeof id !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(id)) problems.push(`${p}: operationId ${String(id)}`);
       else if (ids.has(id)) problems.push(`${p}: duplicate operationId ${id}`);
@@ -66,7 +67,16 @@ export function gptImportProblems(spec: OpenAPIObject): string[] {
         if (typeof t === 'string' && t.length > 300) problems.push(`${p}: ${k} has length ${t.length} exceeding limit of 300`);
       }
       if (typeof op['x-openai-isConsequential'] !== 'boolean') problems.push(`${p}: no x-openai-isConsequential`);
-      if (op.parameters !== undefined) problems.push(`${p}: parameters`);
+      // parameters: only path/query ones reach ChatGPT (header ones are ignored), never a $ref, never twice
+      const params = op.parameters === undefined ? [] : Array.isArray(op.parameters) ? op.parameters : [op.parameters];
+      const seen = new Set<string>();
+      for (const param of params) {
+        if (!isObj(param) || '$ref' in param) problems.push(`${p}: parameter $ref not resolved`);
+        else if (param.in !== 'path' && param.in !== 'query') problems.push(`${p}: parameter ${String(param.name)} has location ${String(param.in)}; ignoring`);
+        else if (seen.has(`${param.in} ${param.name}`)) problems.push(`${p}: duplicate parameter ${String(param.name)}`);
+        else seen.add(`${param.in} ${param.name}`);
+        if (param.in === 'path' && !p.includes(`{${String(param.name)}}`)) problems.push(`${p}: path parameter ${String(param.name)} not in the path`);
+      }
     }
   }
   if (ops > 30) problems.push(`${ops} operations (max 30)`);

@@ -8,7 +8,7 @@ import { HttpError } from '../http-error.js';
 import type { Identity } from '../identity/identity.js';
 import type { ToolResultLike } from '../map-result.js';
 import type { ToolEntry } from '../routes.js';
-import type { CallProgress, ToolCaller } from '../upstream.js';
+import type { CallOptions, CallProgress, ToolCaller } from '../upstream.js';
 import { invalidArguments } from '../validate-args.js';
 
 export interface CallContext {
@@ -24,6 +24,10 @@ export interface RunCallOptions {
   identity?: Identity;
   /** Progress the server reports for this call (asks the server for it). */
   onProgress?: (progress: CallProgress) => void;
+  /** Budget of the call instead of ctx.callTimeoutMs (a call that may become a job gets the job's). */
+  timeoutMs?: number;
+  /** Status of the MCP task the call runs as, when the server runs it as one. */
+  onStatus?: CallOptions['onStatus'];
 }
 
 /**
@@ -32,14 +36,20 @@ export interface RunCallOptions {
  * rejected with (McpError, McpConnectionError): both faces map those with mapCallError.
  */
 export async function runToolCall(ctx: CallContext, entry: ToolEntry, args: Record<string, unknown>, options: RunCallOptions = {}): Promise<ToolResultLike> {
-  const tool = entry.tool.name;
   const problems = entry.validateInput(args);
-  if (problems) throw invalidArguments(tool, problems);
+  if (problems) throw invalidArguments(entry.tool.name, problems);
+  return callUpstream(ctx, entry, args, options);
+}
+
+/** runToolCall for arguments checked already: `tools/call` upstream, then the structured result checked. */
+export async function callUpstream(ctx: CallContext, entry: ToolEntry, args: Record<string, unknown>, options: RunCallOptions = {}): Promise<ToolResultLike> {
+  const tool = entry.tool.name;
   const result = await ctx.upstream.callTool(tool, args, {
-    timeoutMs: ctx.callTimeoutMs,
+    timeoutMs: options.timeoutMs ?? ctx.callTimeoutMs,
     signal: options.signal,
     identity: options.identity,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
   if (entry.validateOutput && result.isError !== true) {
     const structured = result.structuredContent;

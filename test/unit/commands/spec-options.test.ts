@@ -9,16 +9,16 @@ const url = { serverUrl: 'https://api.example.com' };
 
 describe('parseSpecFlags', () => {
   it('defaults', () => {
-    expect(parseSpecFlags(url)).toEqual({ serverUrl: 'https://api.example.com', profile: 'gpt-actions', auth: { type: 'none' }, consequential: 'annotations', overflow: 'error', openapiVersion: '3.1' });
+    expect(parseSpecFlags(url)).toEqual({ serverUrl: 'https://api.example.com', profile: 'gpt-actions', auth: { type: 'none' }, consequential: 'annotations', overflow: 'error', openapiVersion: '3.1', jobs: true, files: 'auto' });
   });
 
   it('every flag', () => {
     expect(
-      parseSpecFlags({ ...url, profile: 'generic', auth: 'oauth', oauthAuthorizationUrl: 'https://a.example.com/a', oauthTokenUrl: 'https://a.example.com/t', oauthScopes: 'read, write,,', consequential: 'all', include: ['a*'], exclude: ['b'], overflow: 'generic', openapi: '3.0', failOnShorten: true }),
+      parseSpecFlags({ ...url, profile: 'generic', auth: 'oauth', oauthAuthorizationUrl: 'https://a.example.com/a', oauthTokenUrl: 'https://a.example.com/t', oauthScopes: 'read, write,,', consequential: 'all', include: ['a*'], exclude: ['b'], overflow: 'generic', openapi: '3.0', failOnShorten: true, async: false, files: 'none' }),
     ).toEqual({
       serverUrl: 'https://api.example.com', profile: 'generic', consequential: 'all', overflow: 'generic', openapiVersion: '3.0',
       auth: { type: 'oauth', oauth: { authorizationUrl: 'https://a.example.com/a', tokenUrl: 'https://a.example.com/t', scopes: ['read', 'write'] } },
-      include: ['a*'], exclude: ['b'], failOnShorten: true,
+      include: ['a*'], exclude: ['b'], failOnShorten: true, jobs: false, files: 'none',
     });
   });
 
@@ -29,6 +29,7 @@ describe('parseSpecFlags', () => {
     [{ ...url, consequential: 'some' }, /--consequential "some"/],
     [{ ...url, overflow: 'drop' }, /--overflow "drop"/],
     [{ ...url, openapi: '3.2' }, /--openapi "3.2"/],
+    [{ ...url, files: 'all' }, /--files "all" is not one of auto, none/],
     [{ ...url, apiKeyHeader: 'X-K' }, /only applies to --auth api-key/],
     [{ ...url, auth: 'bearer', oauthTokenUrl: 'https://t' }, /the --oauth-\* flags only apply to --auth oauth/],
   ])('%j → UsageError', (flags, message) => {

@@ -170,13 +170,13 @@ describe('buildResponsesMcpTool', () => {
     expect(buildResponsesMcpTool(c, { serverUrl: 'https://x.example/mcp', label: 'x', include: ['read'] }).require_approval).toEqual({ never: { tool_names: ['read'] } });
   });
 
-  it('leaves out task-only tools (the same selection as the spec), reporting each through onNote', () => {
+  it('keeps task-only tools (the same selection as the spec: the adapter and callTool run them as tasks)', () => {
     const withTask = catalogOf([...c.tools, tool('research', { execution: { taskSupport: 'required' } })]);
     const notes: { tool?: string; code: string }[] = [];
     const block = buildResponsesMcpTool(withTask, { serverUrl: 'https://x.example/mcp', label: 'x', onNote: (n) => notes.push(n) });
-    expect(block.allowed_tools).toEqual(['read', 'unknown', 'write']);
-    expect(notes).toEqual([expect.objectContaining({ tool: 'research', code: 'task-required' })]);
-    expect(buildFunctionTools(withTask, { api: 'chat' }).nameMap).not.toHaveProperty('research');
+    expect(block.allowed_tools).toEqual(['read', 'research', 'unknown', 'write']);
+    expect(notes).toEqual([]);
+    expect(buildFunctionTools(withTask, { api: 'chat' }).nameMap).toHaveProperty('research', 'research');
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { buildFunctionTools, type FunctionApi } from '../../../src/functions/build-tools.js';
-import { requiresTask, type ToolCatalog } from '../../../src/mcp/catalog.js';
+import type { ToolCatalog } from '../../../src/mcp/catalog.js';
 import { OPERATION_ID_PATTERN } from '../../../src/openapi/naming.js';
 import { buildSpec } from '../../../src/openapi/build-spec.js';
 import { strictViolations } from './strict-check.js';
@@ -25,10 +25,9 @@ describe('golden function tools', () => {
     // byte-identical on a second run
     expect(JSON.stringify(buildFunctionTools(input, { api, strict }).tools, null, 2) + '\n').toBe(text);
 
-    // every tool a plain tools/call can run; task-only tools are left out, each with a note
-    const callable = input.tools.filter((t) => !requiresTask(t));
-    expect(result.tools).toHaveLength(callable.length);
-    for (const t of input.tools.filter(requiresTask)) expect(result.notes).toContainEqual(expect.objectContaining({ tool: t.name, code: 'task-required' }));
+    // every tool, task-only ones too (the library's callTool runs them as MCP tasks)
+    expect(result.tools).toHaveLength(input.tools.length);
+    expect(result.notes).not.toContainEqual(expect.objectContaining({ code: 'task-required' }));
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     for (const tool of result.tools as unknown as Array<Record<string, unknown>>) {
       expect(tool.type).toBe('function');
@@ -44,7 +43,7 @@ describe('golden function tools', () => {
       expect(() => ajv.compile(def.parameters)).not.toThrow();
     }
     // the name map routes every function back to a distinct MCP tool of the catalog
-    expect(Object.values(result.nameMap).sort()).toEqual(callable.map((t) => t.name).sort());
+    expect(Object.values(result.nameMap).sort()).toEqual(input.tools.map((t) => t.name).sort());
   });
 
   it('strict edge cases: the map tool falls back, the others convert', () => {

@@ -21,7 +21,9 @@ describe('shared error responses', () => {
     expect(a['401']).toBeUndefined();
     expect(a['200']).not.toBe(b['200']); // each tool's own success response
     const withAuth = buildSpec(catalog, { serverUrl: 'https://api.example.com', auth: { type: 'bearer' } }).spec;
-    expect(Object.keys(withAuth.paths!['/tools/a']!.post!.responses!)).toEqual(['200', '400', '401', '404', '413', '415', '422', '429', '502', '503', '504']);
+    expect(Object.keys(withAuth.paths!['/tools/a']!.post!.responses!)).toEqual(['200', '202', '400', '401', '404', '413', '415', '422', '429', '502', '503', '504']);
+    expect(a['202']).toBe(b['202']);
+    expect(Object.isFrozen(a['202'])).toBe(true);
   });
 
   it('a JSON copy of the spec can be changed freely, one operation at a time', () => {

@@ -13,7 +13,7 @@ const op = (spec: any, id: string) => spec.paths[`/tools/${id}`].post;
 
 describe('buildSpec', () => {
   it('one POST /tools/{operationId} per tool with operationId, x-mcp-tool and bindings', () => {
-    const { spec, operations } = buildSpec(catalog([tool('b.two'), tool('a_one')]), { serverUrl: url });
+    const { spec, operations } = buildSpec(catalog([tool('b.two'), tool('a_one')]), { serverUrl: url, jobs: false });
     expect(Object.keys(spec.paths!)).toEqual(['/tools/a_one', '/tools/b_two']);
     expect(op(spec, 'b_two')).toMatchObject({ operationId: 'b_two', 'x-mcp-tool': 'b.two' });
     expect(operations).toEqual([
@@ -48,7 +48,10 @@ describe('buildSpec', () => {
     expect(op(open, 'out').responses['200'].content['application/json'].schema).toEqual({ type: 'object', properties: { n: { type: 'integer' } } });
     expect(op(open, 'text').responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ToolResult' });
     // every status the adapter answers on an operation (DESIGN.md's table), 405 aside (another method)
-    expect(Object.keys(op(open, 'text').responses)).toEqual(['200', '400', '404', '413', '415', '422', '429', '502', '503', '504']);
+    expect(Object.keys(op(open, 'text').responses)).toEqual(['200', '202', '400', '404', '413', '415', '422', '429', '502', '503', '504']);
+    expect(op(open, 'text').responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Job' });
+    expect(Object.keys(op(open, 'text').responses['202'].headers)).toEqual(['Location', 'Retry-After']);
+    expect(Object.keys(op(buildSpec(catalog(tools), { serverUrl: url, jobs: false }).spec, 'text').responses)).not.toContain('202');
     for (const status of ['400', '404', '413', '415', '422', '429', '502', '503', '504']) {
       expect(op(open, 'text').responses[status].content['application/json'].schema, status).toEqual({ $ref: '#/components/schemas/Error' });
       const headers = op(open, 'text').responses[status].headers;
@@ -60,9 +63,10 @@ describe('buildSpec', () => {
   });
 
   it('components.schemas always exists, even without tools', () => {
-    const { spec } = buildSpec(catalog([]), { serverUrl: url });
+    const { spec } = buildSpec(catalog([]), { serverUrl: url, jobs: false });
     expect(Object.keys(spec.components!.schemas!)).toEqual(['Error', 'ToolResult']);
     expect(spec.paths).toEqual({});
+    expect(Object.keys(buildSpec(catalog([]), { serverUrl: url }).spec.components!.schemas!)).toEqual(['Error', 'Job', 'ToolResult']);
   });
 
   it('info: title, description and version = server version + hash of the tools', () => {
@@ -79,7 +83,7 @@ describe('buildSpec', () => {
   it('records the options (no secrets, no timestamps) under info.x-mcp-actions', () => {
     const { spec } = buildSpec(catalog([tool('a')]), { serverUrl: url, auth: { type: 'api-key' }, include: ['a*'], failOnShorten: false, base: { externalDocs: { url: 'https://d.example.com' } } });
     expect(spec.info['x-mcp-actions']).toEqual({
-      options: { serverUrl: url, profile: 'gpt-actions', auth: { type: 'api-key', apiKeyHeader: 'X-API-Key' }, consequential: 'annotations', include: ['a*'], overflow: 'error', openapiVersion: '3.1' },
+      options: { serverUrl: url, profile: 'gpt-actions', auth: { type: 'api-key', apiKeyHeader: 'X-API-Key' }, consequential: 'annotations', include: ['a*'], overflow: 'error', openapiVersion: '3.1', jobs: true, files: 'auto' },
     });
   });
 
@@ -118,8 +122,8 @@ describe('buildSpec', () => {
 
   it('> 30 tools: ProblemsFoundError; --overflow generic: 29 operations + call_tool', () => {
     const tools = Array.from({ length: 31 }, (_, i) => tool(`t${String(i).padStart(2, '0')}`, i === 30 ? { annotations: { readOnlyHint: true } } : {}));
-    expect(() => buildSpec(catalog(tools), { serverUrl: url })).toThrow(/31 tools.*at most 30/);
-    const { spec, operations } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic' });
+    expect(() => buildSpec(catalog(tools), { serverUrl: url, jobs: false })).toThrow(/31 tools.*at most 30/);
+    const { spec, operations } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic', jobs: false });
     expect(operations).toHaveLength(30);
     expect(operations.at(-1)).toEqual({ kind: 'generic', operationId: 'call_tool', path: '/tools/call_tool' });
     const generic = op(spec, 'call_tool');
@@ -127,14 +131,41 @@ describe('buildSpec', () => {
     expect(generic['x-openai-isConsequential']).toBe(true);
     expect(gptImportProblems(spec)).toEqual([]);
     // the generic profile has no operation limit
-    expect(buildSpec(catalog(tools), { serverUrl: url, profile: 'generic' }).operations).toHaveLength(31);
+    expect(buildSpec(catalog(tools), { serverUrl: url, profile: 'generic', jobs: false }).operations).toHaveLength(31);
   });
 
   it('the generic operation never takes a tool\'s id', () => {
     const tools = Array.from({ length: 31 }, (_, i) => tool(i === 0 ? 'call_tool' : `t${String(i).padStart(2, '0')}`));
     const { operations } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic' });
-    expect(operations.at(-1)!.operationId).toBe('call_tool_2');
+    expect(operations.find((o) => o.kind === 'generic')!.operationId).toBe('call_tool_2');
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(30);
+  });
+
+  it('jobs (the default): get_job at GET /jobs/{id}, counted in the 30 operations, never taking a tool\'s id', () => {
+    const tools = Array.from({ length: 31 }, (_, i) => tool(`t${String(i).padStart(2, '0')}`));
+    expect(() => buildSpec(catalog(tools.slice(0, 30)), { serverUrl: url })).toThrow('the server has 30 tools, but ChatGPT accepts at most 29 operations for tools (30 per action, less get_job)');
+    const { spec, operations } = buildSpec(catalog(tools), { serverUrl: url, overflow: 'generic' });
+    expect(operations).toHaveLength(30);
+    expect(operations.slice(-2)).toEqual([
+      { kind: 'generic', operationId: 'call_tool', path: '/tools/call_tool' },
+      { kind: 'job', operationId: 'get_job', path: '/jobs/{id}' },
+    ]);
+    const job = spec.paths!['/jobs/{id}']!.get!;
+    expect(job).toMatchObject({ operationId: 'get_job', 'x-openai-isConsequential': false, parameters: [{ name: 'id', in: 'path', required: true }] });
+    expect(Object.keys(job.responses!)).toEqual(['200', '202', '404', '422', '429', '502', '503', '504']);
+    expect(op(spec, 'call_tool').responses['202']).toBeDefined();
+    expect(gptImportProblems(spec)).toEqual([]);
+    const taken = buildSpec(catalog([tool('get_job')]), { serverUrl: url }).operations;
+    expect(taken.map((o) => o.operationId)).toEqual(['get_job', 'get_job_2']);
+    // with auth, get_job documents 401 too
+    expect(buildSpec(catalog([tool('a')]), { serverUrl: url, auth: { type: 'bearer' } }).spec.paths!['/jobs/{id}']!.get!.responses!['401']).toBeDefined();
+  });
+
+  it('files: the GPT profile documents openaiFileResponse in ToolResult; --files none and the generic profile do not', () => {
+    const schemas = (o: object) => buildSpec(catalog([tool('a')]), { serverUrl: url, ...o }).spec.components!.schemas! as Record<string, { properties: Record<string, unknown> }>;
+    expect(schemas({}).ToolResult!.properties.openaiFileResponse).toMatchObject({ type: 'array', maxItems: 10 });
+    expect(schemas({ files: 'none' }).ToolResult!.properties.openaiFileResponse).toBeUndefined();
+    expect(schemas({ profile: 'generic' }).ToolResult!.properties.openaiFileResponse).toBeUndefined();
   });
 
   it('exactly one security scheme, applied globally', () => {

@@ -46,7 +46,7 @@ describe('renderInstructions', () => {
   });
 
   it('always fits the 8,000-character box, sharing the room fairly', () => {
-    const tools: CatalogTool[] = Array.from({ length: 30 }, (_, i) => ({
+    const tools: CatalogTool[] = Array.from({ length: 29 }, (_, i) => ({
       name: `tool_${i}`,
       description: i === 0 ? 'Short and whole.' : `Tool ${i} does things. `.repeat(400),
       inputSchema: { type: 'object' },
@@ -55,8 +55,26 @@ describe('renderInstructions', () => {
     const { text, notes } = renderInstructions(template, catalog, buildSpec(catalog, { serverUrl: url }));
     expect(text.length).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
     expect(text).toContain('- `tool_0`: Changes things: tell the user before calling it. Short and whole.');
-    for (let i = 0; i < 30; i++) expect(text).toContain(`- \`tool_${i}\``);
+    for (let i = 0; i < 29; i++) expect(text).toContain(`- \`tool_${i}\``);
+    // the job rule is never what gets cut
+    expect(text).toContain('call `get_job` with `job.id`');
     expect(notes.map((n) => n.code)).toEqual(['instructions-shortened']);
+  });
+
+  it('tells the model how to handle a job: tell the user, wait poll_after_s, call get_job; none without jobs', () => {
+    const catalog: ToolCatalog = {
+      server: { name: 's', version: '1' },
+      tools: [{ name: 'research', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' } }, { name: 'quick', inputSchema: { type: 'object' } }],
+    };
+    const { text } = renderInstructions(template, catalog, buildSpec(catalog, { serverUrl: url }));
+    expect(text).toContain('- `research`: Changes things: tell the user before calling it. Long-running: answers with a job.');
+    expect(text).toContain('tell the user the work is still running, wait `job.poll_after_s` seconds, and call `get_job` with `job.id`');
+    const off = renderInstructions(template, catalog, buildSpec(catalog, { serverUrl: url, jobs: false })).text;
+    expect(off).not.toContain('get_job');
+    expect(off).not.toContain('{{jobs}}');
+    // a template of the user's own without {{jobs}} still gets the rule
+    const own = renderInstructions('Tools:\n{{tools}}\n', catalog, buildSpec(catalog, { serverUrl: url })).text;
+    expect(own).toContain('call `get_job` with `job.id`');
   });
 
   it('explains how to reach the overflow tools through call_tool', () => {
@@ -83,6 +101,6 @@ describe('SETUP.md values', () => {
     const catalog = fixture('demo');
     const build = buildSpec(catalog, { serverUrl: url });
     const values = bundleValues(catalog, build, { type: 'none' }, { privacyUrl: 'https://example.com/privacy' });
-    expect(values).toMatchObject({ server_url: url, host: 'api.example.com', privacy_url: 'https://example.com/privacy', operation_count: '5', consequential_operations: '`create_note`, `delete_note`' });
+    expect(values).toMatchObject({ server_url: url, host: 'api.example.com', privacy_url: 'https://example.com/privacy', operation_count: '6', consequential_operations: '`create_note`, `delete_note`' });
   });
 });

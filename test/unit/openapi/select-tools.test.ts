@@ -53,7 +53,7 @@ describe('selectTools', () => {
     expect(selectTools(forty, {}).operations).toHaveLength(40);
   });
 
-  it('leaves out tools that require MCP tasks, with a warning naming each; optional/forbidden stay', () => {
+  it('keeps tools that require MCP tasks (the adapter runs them), with no note', () => {
     const given: CatalogTool[] = [
       { name: 'research', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' } },
       { name: 'maybe', inputSchema: { type: 'object' }, execution: { taskSupport: 'optional' } },
@@ -61,17 +61,14 @@ describe('selectTools', () => {
       { name: 'old', inputSchema: { type: 'object' } },
     ];
     const s = selectTools(given, {});
-    expect(names(s.operations)).toEqual(['maybe', 'old', 'plain']);
-    expect(s.notes).toEqual([expect.objectContaining({ tool: 'research', level: 'warning', code: 'task-required' })]);
-    expect(s.notes[0]!.message).toMatch(/needs MCP tasks, which the REST adapter cannot run/);
-    // an include that names only the task-only tool leaves nothing callable, and says so
-    expect(() => selectTools(given, { include: ['research'] })).toThrow(ProblemsFoundError);
+    expect(names(s.operations)).toEqual(['maybe', 'old', 'plain', 'research']);
+    expect(s.notes).toEqual([]);
+    expect(names(selectTools(given, { include: ['research'] }).operations)).toEqual(['research']);
   });
 
-  it('task-only tools do not count against the 30-operation limit', () => {
-    const list = [...tools(Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(2, '0')}`)), { name: 'z', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' as const } }];
-    const s = selectTools(list, { limit: 30 });
-    expect(s.operations).toHaveLength(30);
-    expect(s.overflow).toEqual([]);
+  it('task-only tools count against the limit like any other; the message names get_job when it is reserved', () => {
+    const list = [...tools(Array.from({ length: 29 }, (_, i) => `t${String(i).padStart(2, '0')}`)), { name: 'z', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' as const } }];
+    expect(selectTools(list, { limit: 30 }).operations).toHaveLength(30);
+    expect(() => selectTools(list, { limit: 29, reserved: 1 })).toThrow('the server has 30 tools, but ChatGPT accepts at most 29 operations for tools (30 per action, less get_job)');
   });
 });
