@@ -124,10 +124,12 @@ export function modern(method: string, params: Record<string, unknown> = {}, nam
 
 /** The tool names the REST face serves, read from its published spec (x-mcp-tool / x-mcp-tools). */
 export async function restToolNames(base: string, headers: Record<string, string> = {}): Promise<string[]> {
-  const spec = (await (await fetch(`${base}/openapi.json`, { headers })).json()) as { paths: Record<string, { post: Record<string, unknown> }> };
+  const spec = (await (await fetch(`${base}/openapi.json`, { headers })).json()) as { paths: Record<string, { post?: Record<string, unknown> }> };
   const names = new Set<string>();
+  // Tool operations are the POSTs (GET /jobs/{id}, get_job, is the adapter's own, not a tool).
   for (const item of Object.values(spec.paths)) {
     const op = item.post;
+    if (!op) continue;
     if (typeof op['x-mcp-tool'] === 'string') names.add(op['x-mcp-tool']);
     for (const n of (op['x-mcp-tools'] as string[] | undefined) ?? []) names.add(n);
   }
