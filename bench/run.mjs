@@ -7,7 +7,7 @@
  *
  * Options: --quick (0.5 s per phase, one round, direct + reference only, no generator timings; for the smoke
  * test; also BENCH_QUICK=1) · --seconds S (per phase, default 1.5) · --rounds R (default 4; the best round of
- * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --strict (exit 1 on FAIL) ·
+ * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --check (exit 1 on FAIL; --strict is its old name) ·
  * --no-generator (skip the generator/CLI timings) · --baseline DIR (adds scenario `baseline`: the adapter of
  * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures).
  */
@@ -20,7 +20,7 @@ import { adapterAvailable, defineFronts } from './lib/fronts.mjs';
 import { timeGenerator } from './lib/generator.mjs';
 import { runLoad } from './lib/load.mjs';
 import { isAlive } from './lib/procs.mjs';
-import { computeChecks, formatChecks, formatScenarios } from './lib/report.mjs';
+import { computeChecks, exitCodeOf, formatChecks, formatScenarios } from './lib/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -31,7 +31,9 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     only: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench', 'results.json') },
-    strict: { type: 'boolean', default: false },
+    // --check: exit 1 when a target FAILs. `npm run bench --check` (no --) reaches here as npm_config_check.
+    check: { type: 'boolean', default: process.env.npm_config_check === 'true' },
+    strict: { type: 'boolean', default: false }, // the old name of --check
     generator: { type: 'boolean', default: true },
     baseline: { type: 'string' },
   },
@@ -174,7 +176,9 @@ try {
   }
   const failed = checks.filter((c) => c.status === 'FAIL').length;
   log(`${checks.filter((c) => c.status === 'PASS').length} PASS · ${failed} FAIL · ${checks.filter((c) => c.status === 'SKIP').length} SKIP`);
-  if (opts.strict && failed > 0) exitCode = 1;
+  const check = opts.check || opts.strict;
+  exitCode = Math.max(exitCode, exitCodeOf({ checks, leftover: leftover.length, check }));
+  if (check && failed > 0) log(`--check: ${failed} target${failed === 1 ? '' : 's'} FAIL: exit 1`);
 
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(

@@ -4,7 +4,7 @@ export type { CatalogTool, JsonSchema, ServerInfo, ToolAnnotations, ToolCatalog 
 export type { HttpTarget, StdioTarget, Target } from './mcp/target.js';
 export { connect, type ConnectOptions, type Connection } from './mcp/connect.js';
 export { listTools, listAllTools, readCatalog } from './mcp/introspect.js';
-export { parseConfigFile, selectServer } from './mcp/config-file.js';
+export { allServers, parseConfigFile, selectServer } from './mcp/config-file.js';
 export { normalizeSchema } from './openapi/schema.js';
 export {
   buildSpec,

@@ -20,6 +20,17 @@ function pad(rows) {
     .join('\n');
 }
 
+/**
+ * The bench's exit code once it ran: 1 when a process it started is still alive, or, with --check, when a
+ * target FAILs; else 0 (a run that could not measure exits 2, decided by the caller).
+ * @param {{ checks: Check[], leftover: number, check: boolean }} outcome
+ * @returns {0 | 1}
+ */
+export function exitCodeOf({ checks, leftover, check }) {
+  if (leftover > 0) return 1;
+  return check && checks.some((c) => c.status === 'FAIL') ? 1 : 0;
+}
+
 /** The per-scenario table. */
 export function formatScenarios(scenarios) {
   const rows = [

@@ -41,6 +41,20 @@ export interface RouteTable {
 }
 
 /**
+ * What a route table serves, in words: "12 tools", "40 tools through 30 operations", and how many of the
+ * catalog's tools it leaves out ("1 of 13 left out"). Counted from the routes, so it is what callers can reach.
+ */
+export function describeServed(routes: RouteTable, catalogTools: number): string {
+  const tools = routes.byTool.size;
+  const operations = routes.byPath.size;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  let text = plural(tools, 'tool');
+  if (operations !== tools) text += ` through ${plural(operations, 'operation')}`;
+  if (catalogTools > tools) text += ` (${catalogTools - tools} of ${catalogTools} left out)`;
+  return text;
+}
+
+/**
  * Builds the table. `schemaOf` maps a tool's input (or output) schema to the one the spec declares
  * (the generator's normaliser), so the adapter validates exactly what the spec documents.
  */

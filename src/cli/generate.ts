@@ -1,25 +1,36 @@
 import { Command, Option } from 'commander';
+import { HELP_GROUP, inOptionsGroup } from './help-groups.js';
 import { addTargetOptions, collect, type Runner } from './shared.js';
 
 /** The spec flags (SpecOptions): shared by `generate openapi`, `generate gpt` and `serve`. */
-export function addSpecOptions(cmd: Command): Command {
-  return cmd
-    .option('--server-url <url>', 'public base URL of the adapter (https, no port, for ChatGPT)')
-    .addOption(new Option('--profile <profile>', 'gpt-actions applies ChatGPT\'s limits; generic drops them').choices(['gpt-actions', 'generic']).default('gpt-actions'))
-    .addOption(new Option('--auth <type>', 'the one security scheme').choices(['none', 'api-key', 'bearer', 'basic', 'oauth']).default('none'))
-    .option('--api-key-header <name>', 'header of --auth api-key (default X-API-Key)')
-    .option('--oauth-authorization-url <url>', 'OAuth authorization URL (--auth oauth)')
-    .option('--oauth-token-url <url>', 'OAuth token URL (--auth oauth)')
-    .option('--oauth-scopes <a,b>', 'OAuth scopes, comma-separated (--auth oauth)')
-    .addOption(new Option('--consequential <mode>', 'x-openai-isConsequential: from annotations (not read-only → true), all or none').choices(['annotations', 'all', 'none']).default('annotations'))
-    .option('--include <glob>', 'only tools whose name matches (repeatable)', collect)
-    .option('--exclude <glob>', 'leave out tools whose name matches (repeatable)', collect)
-    .addOption(new Option('--overflow <mode>', 'more than 30 tools: error, or generic (29 operations + one call_tool)').choices(['error', 'generic']).default('error'))
-    .addOption(new Option('--openapi <version>', 'OpenAPI version (ChatGPT needs 3.1)').choices(['3.1', '3.0']).default('3.1'))
-    .option('--no-async', 'no jobs: calls never answer 202, the spec has no get_job (serve answers 504 past --call-timeout)')
-    .addOption(new Option('--files <mode>', 'document files a tool returns: auto (openaiFileResponse, inline or as download URLs) or none (described only)').choices(['auto', 'none']).default('auto'))
-    .option('--template <file>', 'YAML merged under the spec (default templates/openapi.base.yaml)')
-    .option('--fail-on-shorten', 'exit 1 instead of shortening texts over ChatGPT\'s limits');
+/** The spec flags shared by generate openapi/gpt and serve; serve shows --public-url instead of --server-url. */
+export function addSpecOptions(cmd: Command, { hideServerUrl = false } = {}): Command {
+  return inOptionsGroup(cmd, HELP_GROUP.spec, (c) => {
+    const serverUrl = new Option('--server-url <url>', 'public base URL of the adapter (https, no port, for ChatGPT)');
+    c.addOption(hideServerUrl ? serverUrl.hideHelp() : serverUrl)
+      .addOption(new Option('--profile <profile>', 'gpt-actions applies ChatGPT\'s limits; generic drops them').choices(['gpt-actions', 'generic']).default('gpt-actions'))
+      .addOption(new Option('--consequential <mode>', 'x-openai-isConsequential: from annotations (not read-only → true), all or none').choices(['annotations', 'all', 'none']).default('annotations'))
+      .option('--include <glob>', 'only tools whose name matches (repeatable)', collect)
+      .option('--exclude <glob>', 'leave out tools whose name matches (repeatable)', collect)
+      .addOption(new Option('--overflow <mode>', 'more than 30 tools: error, or generic (29 operations + one call_tool)').choices(['error', 'generic']).default('error'))
+      .addOption(new Option('--openapi <version>', 'OpenAPI version (ChatGPT needs 3.1)').choices(['3.1', '3.0']).default('3.1'))
+      .option('--no-async', 'no jobs: calls never answer 202, the spec has no get_job (serve answers 504 past --call-timeout)')
+      .addOption(new Option('--files <mode>', 'document files a tool returns: auto (openaiFileResponse, inline or as download URLs) or none (described only)').choices(['auto', 'none']).default('auto'))
+      .option('--template <file>', 'YAML merged under the spec (default templates/openapi.base.yaml)')
+      .option('--fail-on-shorten', 'exit 1 instead of shortening texts over ChatGPT\'s limits');
+  });
+}
+
+/** The security scheme flags (the spec's, and for serve also what the adapter checks). */
+export function addAuthOptions(cmd: Command): Command {
+  return inOptionsGroup(cmd, HELP_GROUP.auth, (c) =>
+    c
+      .addOption(new Option('--auth <type>', 'the one security scheme').choices(['none', 'api-key', 'bearer', 'basic', 'oauth']).default('none'))
+      .option('--api-key-header <name>', 'header of --auth api-key (default X-API-Key)')
+      .option('--oauth-authorization-url <url>', 'OAuth authorization URL (--auth oauth)')
+      .option('--oauth-token-url <url>', 'OAuth token URL (--auth oauth)')
+      .option('--oauth-scopes <a,b>', 'OAuth scopes, comma-separated (--auth oauth)'),
+  );
 }
 
 /** Declares the `generate` group and its `openapi` and `gpt` subcommands; returns the group. */
@@ -35,13 +46,13 @@ export function defineGenerate(program: Command, run: Runner): Command {
     .description('Connect to an MCP server, list its tools and print an OpenAPI spec with one POST /tools/{name} per tool.')
     .option('-o, --output <file>', 'write to a file (.json → JSON) instead of stdout')
     .addOption(new Option('--format <format>', 'yaml (default) or json').choices(['yaml', 'json']));
-  addTargetOptions(addSpecOptions(openapi)).addHelpText(
+  addAuthOptions(addSpecOptions(addTargetOptions(openapi))).addHelpText(
     'after',
     `
 Examples:
   $ mcp-actions generate openapi --server-url https://api.example.com -- node fixtures/servers/demo.mjs
   $ mcp-actions generate openapi --server-url https://api.example.com --auth bearer -o openapi.json --url http://127.0.0.1:3001/mcp
-  $ mcp-actions generate openapi --server-url https://api.example.com --include 'read_*' --exclude 'read_secret' -- npx -y @modelcontextprotocol/server-everything`,
+  $ mcp-actions generate openapi --server-url https://api.example.com --include 'get-*' --exclude get-env -- npx -y @modelcontextprotocol/server-everything`,
   );
   openapi.action((server: string[], opts) =>
     run(async (io) => (await import('../commands/generate.js')).generateOpenapiCommand(server, opts, io)),
@@ -55,7 +66,7 @@ Examples:
     .option('--templates <dir>', 'directory with instructions.md, privacy-policy.md, SETUP.md, PLUGIN.md templates to use instead of the bundled ones')
     .option('--privacy-url <url>', 'where you publish privacy-policy.md (shown in SETUP.md)')
     .option('--force', 'overwrite files that already exist in --out-dir');
-  addTargetOptions(addSpecOptions(gpt)).addHelpText(
+  addAuthOptions(addSpecOptions(addTargetOptions(gpt))).addHelpText(
     'after',
     `
 Examples:

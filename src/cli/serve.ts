@@ -1,8 +1,9 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandIO } from '../commands/io.js';
 import type { ServeOptions } from '../commands/serve.js';
 import { addTargetOptions, collect, type Runner } from './shared.js';
-import { addSpecOptions } from './generate.js';
+import { addAuthOptions, addSpecOptions } from './generate.js';
+import { HELP_GROUP, inOptionsGroup } from './help-groups.js';
 import { useLeanHeap } from './lean-heap.js';
 import { killAllServerGroups, stopAllServerGroups } from '../mcp/process-group.js';
 
@@ -14,40 +15,60 @@ export function defineServe(program: Command, run: Runner): void {
       'Connect to an MCP server once and serve the REST adapter for its spec: POST /tools/{operationId}, ' +
         'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz; and the same tools as a remote MCP server ' +
         'at /mcp (Streamable HTTP) and /sse (the old HTTP+SSE transport).',
-    )
-    .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
-    .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
-    .option('--public-url <url>', 'the public https URL ChatGPT calls (the spec\'s servers entry; same as --server-url)')
-    .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)')
-    .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
-    .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default: any other Origin is refused)', collect)
-    .option('--allowed-host <name>', 'accept this Host header besides loopback names, IP addresses and the public URL\'s host (repeatable; DNS rebinding guard)', collect)
-    .option('--call-timeout <ms>', 'longest a request waits for a call; with --no-async slower calls answer 504 and are cancelled upstream', '40000')
-    .option('--async-after <ms>', 'a call still running after this answers 202 with a job to poll at GET /jobs/{id}; task-only tools at once (default 30000, at most --call-timeout)')
-    .option('--job-timeout <ms>', 'budget of a call that became a job; past it the job ends 504 and is cancelled upstream', '3600000')
-    .option('--job-ttl <ms>', 'how long a finished job\'s answer stays readable', '3600000')
-    .option('--files-ttl <ms>', 'how long a download URL of a returned file (GET /files/{id}) works', '600000')
-    .option('--files-max-bytes <n>', 'memory for returned files waiting to be downloaded; files past it are only described', '134217728')
-    .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
-    .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
-    .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
-    .option('--max-queue <n>', 'calls waiting for a slot; more answer 503 with Retry-After', '64')
-    .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
-    .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish (a third signal cuts them at once)', '30000')
-    .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
-    .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000')
-    .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
-    .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
-    .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
-    .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info');
-  // The MCP face (/mcp, /sse): its own group in --help.
-  const mcpGroup = 'MCP face (/mcp, /sse: a remote MCP server for ChatGPT plugins, the Responses API, MCP clients):';
-  cmd
-    .addOption(new Option('--no-mcp', 'serve the REST routes only (no /mcp, /sse, /messages)').helpGroup(mcpGroup))
-    .addOption(new Option('--max-sessions <n>', 'MCP sessions at once; past it the least recently used idle one is closed').default('1000').helpGroup(mcpGroup))
-    .addOption(new Option('--session-timeout <ms>', 'an MCP session idle this long is closed (its client re-initialises)').default('1800000').helpGroup(mcpGroup));
-  addSpecOptions(cmd);
-  addTargetOptions(cmd).addHelpText(
+    );
+  addTargetOptions(cmd);
+  inOptionsGroup(cmd, HELP_GROUP.listen, (c) =>
+    c
+      .option('--port <n>', 'port to listen on (0 picks a free one and prints the URL)', '8080')
+      .option('--host <addr>', 'address to bind; anything but loopback needs --auth (or --no-auth)', '127.0.0.1')
+      .option('--public-url <url>', 'the public https URL ChatGPT calls: the spec\'s servers entry (alias --server-url)')
+      .option('--cors <origin>', 'allow browser calls from this origin (repeatable; off by default: any other Origin is refused)', collect)
+      .option('--allowed-host <name>', 'accept this Host header besides loopback names, IP addresses and the public URL\'s host (repeatable; DNS rebinding guard)', collect),
+  );
+  addAuthOptions(cmd);
+  inOptionsGroup(cmd, HELP_GROUP.auth, (c) =>
+    c
+      .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
+      .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)'),
+  );
+  addSpecOptions(cmd, { hideServerUrl: true });
+  inOptionsGroup(cmd, HELP_GROUP.mcp, (c) =>
+    c
+      .option('--no-mcp', 'serve the REST routes only (no /mcp, /sse, /messages: the remote MCP server)')
+      .option('--max-sessions <n>', 'MCP sessions at once; past it the least recently used idle one is closed', '1000')
+      .option('--session-timeout <ms>', 'an MCP session idle this long is closed (its client re-initialises)', '1800000'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.limits, (c) =>
+    c
+      .option('--call-timeout <ms>', 'longest a request waits for a call; with --no-async slower calls answer 504 and are cancelled upstream', '40000')
+      .option('--max-response-chars <n>', 'longer responses are cut with a marker (ChatGPT\'s limit)', '100000')
+      .option('--max-body <bytes>', 'largest request body; larger ones answer 413', '100000')
+      .option('--max-inflight <n>', 'tool calls upstream at once; more wait in a short queue', '64')
+      .option('--max-queue <n>', 'calls waiting for a slot; more answer 503 with Retry-After', '64')
+      .option('--rate-limit <n/min>', 'calls per minute per credential (per IP without auth); more answer 429 (off by default)')
+      .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
+      .option('--request-timeout <ms>', 'time a client has to send the whole request', '60000'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.jobs, (c) =>
+    c
+      .option('--async-after <ms>', 'a call still running after this answers 202 with a job to poll at GET /jobs/{id}; task-only tools at once (default 30000, at most --call-timeout)')
+      .option('--job-timeout <ms>', 'budget of a call that became a job; past it the job ends 504 and is cancelled upstream', '3600000')
+      .option('--job-ttl <ms>', 'how long a finished job\'s answer stays readable', '3600000')
+      .option('--files-ttl <ms>', 'how long a download URL of a returned file (GET /files/{id}) works', '600000')
+      .option('--files-max-bytes <n>', 'memory for returned files waiting to be downloaded; files past it are only described', '134217728'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.upstream, (c) =>
+    c
+      .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
+      .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; larger drops and restarts it', '10485760')
+      .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish (a third signal cuts them at once)', '30000'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.logging, (c) =>
+    c
+      .option('--log-args', 'log each call\'s arguments (off: they may hold personal data)')
+      .option('--log-level <level>', 'pino log level on stderr (info, warn, error, silent)', 'info'),
+  );
+  cmd.addHelpText(
     'after',
     `
 Examples:

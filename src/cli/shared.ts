@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import type { CommandIO } from '../commands/io.js';
 import { EXIT_FAILURE, McpActionsError, formatError } from '../errors.js';
+import { HELP_GROUP, inOptionsGroup } from './help-groups.js';
 
 /** A command handler returns its exit code; it throws typed errors for the CLI to map. */
 export type Handler = (io: CommandIO) => Promise<number>;
@@ -36,22 +37,46 @@ export function describeError(error: unknown, write: (text: string) => void): nu
   return EXIT_FAILURE;
 }
 
+/**
+ * `inspect npx -y pkg` (no `--`): commander stops at `-y` as an unknown option of inspect. When an unknown
+ * option follows the start of a server command, say that the server's command goes after `--`.
+ */
+function explainServerFlags(cmd: Command): void {
+  const patched = cmd as unknown as { unknownOption(flag: string): void; args: string[] };
+  const unknownOption = patched.unknownOption.bind(cmd);
+  patched.unknownOption = (flag: string) => {
+    const at = patched.args.indexOf(flag);
+    if (at > 0 && !patched.args[0]!.startsWith('-') && !/^https?:\/\//i.test(patched.args[0]!)) {
+      const path: string[] = [];
+      for (let c: Command | null = cmd; c?.parent; c = c.parent) path.unshift(c.name());
+      const quoted = patched.args.map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+      cmd.error(
+        `error: unknown option '${flag}': options after the server's command belong to it, so the command goes after --:\n` +
+          `  mcp-actions ${path.join(' ')} [options] -- ${quoted.join(' ')}`,
+        { code: 'commander.unknownOption' },
+      );
+    }
+    unknownOption(flag);
+  };
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 /** Adds the target flags of DESIGN.md "Targets" and the trailing `[command...]` operand. */
 export function addTargetOptions(cmd: Command): Command {
-  return cmd
-    .argument('[server...]', 'the server: a command and its arguments after --, or an http(s) URL')
-    .option('--url <url>', 'MCP server URL (Streamable HTTP, falling back to legacy SSE)')
-    .addOption(
-      new Option('--transport <kind>', 'force the HTTP transport').choices(['streamable-http', 'sse']),
-    )
-    .option('--header <header>', 'HTTP header for the server, "Name: value" (repeatable)', collect)
-    .option('--config <file>', 'a Claude Desktop / Cursor / VS Code MCP config file')
-    .option('--server <name>', 'which server of the --config file')
-    .option('--env <KEY=VALUE>', 'add to a stdio server\'s environment (repeatable)', collect)
-    .option('--cwd <dir>', 'working directory of a stdio server')
-    .option('--timeout <ms>', 'timeout for connecting and for each request, in ms', '30000');
+  cmd.argument('[server...]', 'the server: a command and its arguments after --, or an http(s) URL');
+  explainServerFlags(cmd);
+  return inOptionsGroup(cmd, HELP_GROUP.target, (c) =>
+    c
+      .option('--url <url>', 'MCP server URL (Streamable HTTP, falling back to legacy SSE)')
+      .addOption(new Option('--transport <kind>', 'force the HTTP transport').choices(['streamable-http', 'sse']))
+      .option('--header <header>', 'HTTP header for the server, "Name: value" (repeatable)', collect)
+      .option('--config <file>', 'a Claude Desktop / Cursor / VS Code MCP config file')
+      .option('--server <name>', 'which server of the --config file')
+      .option('--env <KEY=VALUE>', 'add to a stdio server\'s environment (repeatable)', collect)
+      .option('--cwd <dir>', 'working directory of a stdio server')
+      .option('--timeout <ms>', 'timeout for connecting and for each request, in ms', '30000'),
+  );
 }

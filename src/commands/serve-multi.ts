@@ -11,10 +11,11 @@ import type { FileStore } from '../adapter/store/file-store.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
+import { describeServed } from '../adapter/routes.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
 import { ConfigError, EXIT_INTERRUPTED, McpConnectionError, formatError } from '../errors.js';
-import type { ConfigFile } from '../mcp/config-file.js';
+import { allServers, type ConfigFile } from '../mcp/config-file.js';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import type { CommandIO } from './io.js';
 import type { ServeControl } from './serve.js';
@@ -43,12 +44,12 @@ const NAME = /^[A-Za-z0-9_-]{1,40}$/;
 
 export async function serveMulti(config: ConfigFile, shared: MultiShared, io: CommandIO, control: ServeControl): Promise<number> {
   const { limits, logger } = shared;
-  for (const name of config.servers.keys()) {
+  for (const name of config.names) {
     if (!NAME.test(name)) {
       throw new ConfigError(`${config.path}: server name "${name}" cannot be a URL path segment`, { hint: 'rename it to letters, digits, "_" and "-" (at most 40)' });
     }
   }
-  const servers = [...config.servers].map(([name, target]) => {
+  const servers = [...allServers(config)].map(([name, target]) => {
     io.stderr(`starting ${name}…\n`);
     const upstream = SupervisedUpstream.launch(target, {
       timeoutMs: shared.timeoutMs,
@@ -96,7 +97,8 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     if (!shared.publicUrl) multi.republish(localUrl);
     for (const s of servers) {
-      const state = s.upstream.ready ? `${s.upstream.catalog.tools.length} tools` : 'NOT STARTED (retrying; its routes answer 503)';
+      const adapter = multi.adapters.get(s.name);
+      const state = s.upstream.ready && adapter ? describeServed(adapter.published.routes, s.upstream.catalog.tools.length) : 'NOT STARTED (retrying; its routes answer 503)';
       io.stderr(`  /${s.name}: ${state}\n`);
     }
     const shownBase = shared.publicUrl ?? localUrl;

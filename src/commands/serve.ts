@@ -7,6 +7,7 @@ import { checkBindSafety, listen } from '../adapter/listen.js';
 import { DEFAULT_MAX_RESPONSE_CHARS } from '../adapter/map-result.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../adapter/read-body.js';
 import { InflightLimiter } from '../adapter/inflight.js';
+import { describeServed } from '../adapter/routes.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
@@ -70,7 +71,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   checkBindSafety(host, auth.type, noAuth);
   // `--config` without `--server` and several servers in the file: serve them all (serve-multi.ts).
   const config = opts.config !== undefined && opts.server === undefined && operands.length === 0 ? await loadConfigFile(opts.config, io) : undefined;
-  const target = config && config.servers.size > 1 ? undefined : await resolveTarget(opts, operands, io);
+  const target = config && config.names.length > 1 ? undefined : await resolveTarget(opts, operands, io);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const base = await loadTemplate(opts.template, io.cwd);
 
@@ -136,7 +137,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     if (!publicUrl) adapter.republish({ serverUrl: localUrl });
     const { server } = upstream.catalog;
     io.stderr(
-      `serving ${upstream.catalog.tools.length} tools of ${server.name} ${server.version} at ${listening.url}\n` +
+      `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
         `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
         (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
     );

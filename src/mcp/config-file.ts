@@ -1,7 +1,8 @@
 /**
  * MCP client config files: the `mcpServers` object of Claude Desktop / Cursor and the `servers` object of
  * VS Code's `mcp.json` (which allows comments and trailing commas). `${VAR}` (and VS Code's `${env:VAR}`)
- * are expanded from the environment passed in; an unset variable is an error, never an empty string.
+ * are expanded from the environment passed in, only in the server that is used (or in all, when all are served);
+ * an unset variable is an error, never an empty string. A key nobody reads is an error with a did-you-mean.
  */
 import type { ParseError } from 'jsonc-parser';
 import { lazyModule } from '../lazy-module.js';
@@ -12,8 +13,12 @@ import type { HttpTransportChoice, Target } from './target.js';
 
 export interface ConfigFile {
   path: string;
-  /** Servers in file order. */
-  servers: Map<string, Target>;
+  /** Server names, in file order. */
+  names: string[];
+  /** Each server's entry, its keys and types checked, its `${VAR}`s not yet expanded (see selectServer, allServers). */
+  entries: Map<string, Record<string, unknown>>;
+  /** Where `${VAR}` values come from. */
+  env: Record<string, string | undefined>;
 }
 
 /** Line and column (1-based) of a character offset. */
@@ -51,40 +56,103 @@ export function parseConfigFile(text: string, path: string, env: Record<string, 
       hint: 'add one, e.g. {"mcpServers": {"demo": {"command": "node", "args": ["server.js"]}}}',
     });
   }
-  const servers = new Map<string, Target>();
+  const entries = new Map<string, Record<string, unknown>>();
   for (const [name, entry] of Object.entries(section)) {
-    servers.set(name, parseEntry(name, entry, path, env));
+    checkEntry(name, entry, path);
+    entries.set(name, entry);
   }
-  if (servers.size === 0) {
+  if (entries.size === 0) {
     throw new ConfigError(`${path}: the file lists no servers`, { hint: 'add a server entry to it' });
   }
-  return { path, servers };
+  // Expanding without an environment finds every error but an unset variable: a file that is wrong in
+  // another entry than the chosen one still says so now, while unset variables only matter where used.
+  for (const [name, entry] of entries) toTarget(name, entry, path, undefined);
+  return { path, names: [...entries.keys()], entries, env };
 }
 
-/** Picks one server from a config file: by name, or the only one. */
+/** Picks one server from a config file, by name or the only one, and expands its `${VAR}`s (only its own). */
 export function selectServer(config: ConfigFile, name: string | undefined): Target {
-  const names = [...config.servers.keys()];
+  const names = config.names;
   if (name === undefined) {
-    if (names.length === 1) return config.servers.get(names[0]!)!;
+    if (names.length === 1) return toTarget(names[0]!, config.entries.get(names[0]!)!, config.path, config.env);
     throw new ConfigError(`${config.path} lists ${names.length} servers: ${names.join(', ')}`, {
       hint: 'choose one with --server NAME',
     });
   }
-  const target = config.servers.get(name);
-  if (!target) {
+  const entry = config.entries.get(name);
+  if (!entry) {
     throw new ConfigError(`${config.path} has no server named "${name}" (it has: ${names.join(', ')})`, {
       hint: 'pass one of those names to --server',
     });
   }
-  return target;
+  return toTarget(name, entry, config.path, config.env);
 }
 
-function parseEntry(name: string, entry: unknown, path: string, env: Record<string, string | undefined>): Target {
+/** Every server of the file, in file order, each with its `${VAR}`s expanded (serving them all needs them all). */
+export function allServers(config: ConfigFile): Map<string, Target> {
+  return new Map(config.names.map((name) => [name, toTarget(name, config.entries.get(name)!, config.path, config.env)]));
+}
+
+/** Keys an entry may have: what mcp-actions reads, and what MCP clients write that changes nothing here. */
+const READ_KEYS = ['command', 'args', 'env', 'cwd', 'url', 'serverUrl', 'headers', 'type', 'transport'];
+const CLIENT_KEYS = ['disabled', 'autoApprove', 'alwaysAllow', 'timeout', 'description', 'dev', 'gallery', 'version', 'trust'];
+
+/** Checks an entry's shape and refuses keys nobody reads (a typo such as "arg" would drop the arguments). */
+function checkEntry(name: string, entry: unknown, path: string): asserts entry is Record<string, unknown> {
   const where = `${path}: server "${name}"`;
   if (!isObject(entry)) throw new ConfigError(`${where} is not an object`, { hint: 'give it "command" or "url"' });
+  for (const key of Object.keys(entry)) {
+    if (READ_KEYS.includes(key) || CLIENT_KEYS.includes(key)) continue;
+    const near = closest(key, READ_KEYS);
+    const reads = READ_KEYS.filter((k) => k !== 'serverUrl' && k !== 'transport').map((k) => `"${k}"`).join(', ');
+    throw new ConfigError(`${where} has an unknown key "${key}"`, {
+      hint: near ? `did you mean "${near}"? (mcp-actions reads ${reads})` : `mcp-actions reads ${reads}; rename or remove "${key}"`,
+    });
+  }
+}
+
+/**
+ * The known word `word` most likely meant: one it abbreviates ("cmd" → "command"), else the nearest by edit
+ * distance (at most 2, or 1 for words of 4 letters or fewer), else none.
+ */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const abbreviates = known.filter((k) => lower.length >= 3 && isSubsequence(lower, k.toLowerCase())).sort((x, y) => x.length - y.length);
+  if (abbreviates.length > 0) return abbreviates[0];
+  const limit = word.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of known) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const c of long) if (c === short[i]) i++;
+  return i === short.length;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** An entry as a target; `env` undefined checks everything but leaves `${VAR}`s as they are. */
+function toTarget(name: string, entry: Record<string, unknown>, path: string, env: Record<string, string | undefined> | undefined): Target {
+  const where = `${path}: server "${name}"`;
   const expand = (value: unknown, field: string): string => {
     if (typeof value !== 'string') throw new ConfigError(`${where}: "${field}" must be a string`);
-    return expandVars(value, env, `${where}, "${field}"`);
+    return env === undefined ? value : expandVars(value, env, `${where}, "${field}"`);
   };
   const stringMap = (value: unknown, field: string): Record<string, string> => {
     if (value === undefined) return {};
@@ -95,7 +163,7 @@ function parseEntry(name: string, entry: unknown, path: string, env: Record<stri
   };
   if (typeof entry.url === 'string' || typeof entry.serverUrl === 'string') {
     const url = expand(entry.url ?? entry.serverUrl, 'url');
-    checkUrl(url, where);
+    if (env !== undefined || !url.includes('${')) checkUrl(url, where);
     const type = entry.type ?? entry.transport;
     let transport: HttpTransportChoice = 'auto';
     if (type === 'sse') transport = 'sse';

@@ -75,6 +75,13 @@ export function classifyHttpError(error: unknown, target: HttpTarget, timeout: n
     });
   }
   const netCode = networkCode(error);
+  if (inChain(error, (e) => e.message === 'bad port')) {
+    // fetch (undici) never connects to the ports browsers block (1, 7, 9, …, 6000 …): the attempt fails as if refused
+    return new McpConnectionError('refused', `connection refused by ${url}: fetch never connects to port ${new URL(url).port} (a port browsers block)`, {
+      hint: 'run the MCP server on another port, e.g. 3001',
+      cause: error,
+    });
+  }
   if (netCode === 'ECONNREFUSED') {
     return new McpConnectionError('refused', `connection refused by ${url}`, {
       hint: 'is the server running and listening on that host and port?',
@@ -106,6 +113,12 @@ export function classifyHttpError(error: unknown, target: HttpTarget, timeout: n
     });
   }
   const message = messageOf(error);
+  if (inChain(error, (e) => e.name === 'ZodError')) {
+    return new McpConnectionError('protocol', `${url} does not look like an MCP server (it answered JSON, but not a JSON-RPC message)`, {
+      hint: 'check the URL: it may be a REST API rather than its MCP endpoint; Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',
+      cause: error,
+    });
+  }
   const contentType = /(?:unexpected|invalid) content type[:,]? *"?([\w.+-]+\/[\w.+-]+)?/i.exec(message);
   const detail = contentType
     ? `it answered ${contentType[1] === 'text/html' ? 'with an HTML page' : `with ${contentType[1] ?? 'a wrong content type'}`}, not MCP`
@@ -116,6 +129,16 @@ export function classifyHttpError(error: unknown, target: HttpTarget, timeout: n
     hint: 'check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',
     cause: error,
   });
+}
+
+/** True when the error or one of its causes matches. */
+function inChain(error: unknown, test: (e: Error) => boolean): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (test(e)) return true;
+    e = e.cause;
+  }
+  return false;
 }
 
 function networkCode(error: unknown): string | undefined {

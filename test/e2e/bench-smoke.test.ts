@@ -56,7 +56,7 @@ describe('npm run bench --quick', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['bench/run.mjs', '--quick', '--out', out], {
+    const child = spawn(process.execPath, ['bench/run.mjs', '--quick', '--check', '--out', out], {
       cwd: root,
       env: { ...process.env, MCP_ACTIONS_BENCH_TAG: tag },
       stdio: ['ignore', 'pipe', 'pipe'],

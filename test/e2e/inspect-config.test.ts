@@ -126,3 +126,25 @@ describe.concurrent('VS Code style servers with comments', () => {
     expect(r.stderr).toContain(`401 from ${http.url}: the server wants credentials; check the token`);
   });
 });
+
+describe.concurrent('only the chosen entry is expanded; unknown keys are refused (issue 17)', () => {
+  it('--server remote works while the other entry uses a variable that is not set', async () => {
+    const env = { MCPA_TEST_URL: http.url, MCPA_TEST_TOKEN: 'vs-secret' }; // MCPA_TEST_NAME, which "paged" uses, is not set
+    const r = await cli(['inspect', '--config', vscode, '--server', 'remote'], env);
+    expect(r.stderr).not.toContain('MCPA_TEST_NAME');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^echo\s/m);
+    const other = await cli(['inspect', '--config', vscode, '--server', 'paged'], env);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('"env.FIXTURE_SERVER_NAME" uses ${MCPA_TEST_NAME}, which is not set');
+  });
+
+  it('"arg" for "args" stops at once with a did-you-mean, exit 2 (not a 30 s timeout)', async () => {
+    const typo = join(tmp, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ mcpServers: { memory: { command: 'node', arg: [pkg('server-memory')] } } }));
+    const r = await cli(['inspect', '--config', typo]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`mcp-actions: ${typo}: server "memory" has an unknown key "arg"; did you mean "args"? (mcp-actions reads "command", "args", "env", "cwd", "url", "headers", "type")\n`);
+    expect(r.ms).toBeLessThan(20_000);
+  });
+});

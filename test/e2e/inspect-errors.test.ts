@@ -42,6 +42,7 @@ beforeAll(async () => {
     if (req.url?.startsWith('/broken')) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
     else if (req.url?.startsWith('/forbidden')) res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
     else if (req.url?.startsWith('/never')) req.resume(); // accept the request, never answer
+    else if (req.url?.startsWith('/api')) res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": 1}]'); // JSON, not MCP
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome</body></html>');
   });
   await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
@@ -137,6 +138,23 @@ describe.concurrent('HTTP servers', () => {
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toBe(
       `mcp-actions: connection refused by ${url}; is the server running and listening on that host and port?`,
+    );
+  });
+
+  it('port 1 (a port fetch never connects to) says connection refused, not "fetch failed" (issue 17)', async () => {
+    const r = await cli(['inspect', '--url', 'http://127.0.0.1:1/mcp']);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toBe(
+      'mcp-actions: connection refused by http://127.0.0.1:1/mcp: fetch never connects to port 1 (a port browsers block); run the MCP server on another port, e.g. 3001',
+    );
+  });
+
+  it('a JSON endpoint that is not MCP says so, not "([)" (issue 17)', async () => {
+    const url = `${pageUrl}/api/items`;
+    const r = await cli(['inspect', '--url', url]);
+    expect(r.code).toBe(2);
+    expect(errorLine(r.stderr)).toBe(
+      `mcp-actions: ${url} does not look like an MCP server (it answered JSON, but not a JSON-RPC message); check the URL: it may be a REST API rather than its MCP endpoint; Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse`,
     );
   });
 
@@ -281,6 +299,18 @@ describe.concurrent('the program', () => {
     const r = await cli(['inspect', '--jsno', '--', 'node', fixture('demo.mjs')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error: unknown option '--jsno'");
+  });
+
+  it('a server command with flags but no -- says the command goes after -- (issue 17)', async () => {
+    const r = await cli(['inspect', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/home/ada/notes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error: unknown option '-y': options after the server's command belong to it, so the command goes after --:\n" +
+        '  mcp-actions inspect [options] -- npx -y @modelcontextprotocol/server-filesystem /home/ada/notes\n',
+    );
+    const g = await cli(['generate', 'openapi', '--server-url', 'https://a.example.com', 'node', 'server.js', '--db', 'my notes.db']);
+    expect(g.code).toBe(2);
+    expect(g.stderr).toContain("  mcp-actions generate openapi [options] -- node server.js --db 'my notes.db'\n");
   });
 
   it('no server given exits 2 and says how to give one', async () => {

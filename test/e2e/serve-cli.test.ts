@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callCommand } from '../../src/commands/call.js';
 import { serveCommand } from '../../src/commands/serve.js';
 import { McpConnectionError, UsageError, formatError } from '../../src/errors.js';
-import { callTool, request, stopChild } from './serve-helpers.js';
+import { EVERYTHING, callTool, request, stopChild } from './serve-helpers.js';
 
 const run = promisify(execFile);
 const CLI = 'dist/cli.js';
@@ -147,6 +147,32 @@ describe('serve refuses unsafe or incomplete settings', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
     expect(formatError(error as UsageError)).toMatch(message);
+  });
+});
+
+describe('serve says how many tools it serves', () => {
+  it('counts the tools it publishes, not the catalog (--include narrows server-everything\'s 13 tools)', async () => {
+    let err = '';
+    const io = { stdout: () => undefined, stderr: (s: string) => void (err += s), env: process.env, cwd: process.cwd() };
+    let stop!: () => void;
+    const stopped = new Promise<string>((resolve) => (stop = () => resolve('test')));
+    let url = '';
+    const done = serveCommand([process.execPath, EVERYTHING, 'stdio'], { port: '0', logLevel: 'silent', include: ['get-*'] }, io, {
+      stop: stopped,
+      onListening: (u) => {
+        url = u;
+        stop();
+      },
+    });
+    expect(await done).toBe(0);
+    expect(url).toMatch(/^http:/);
+    const generated = await run(process.execPath, [CLI, 'generate', 'openapi', '--profile', 'generic', '--server-url', 'http://127.0.0.1', '--format', 'json', '--include', 'get-*', '--', process.execPath, EVERYTHING, 'stdio']);
+    const tools = Object.keys((JSON.parse(generated.stdout) as { paths: object }).paths).filter((p) => p.startsWith('/tools/')).length;
+    const catalog = Number(/: (\d+) tools →/.exec(generated.stderr)?.[1]);
+    expect(tools).toBeGreaterThan(1);
+    expect(catalog).toBeGreaterThan(tools);
+    const line = err.split('\n').find((l) => l.startsWith('serving '));
+    expect(line).toMatch(new RegExp(`^serving ${tools} tools \\(${catalog - tools} of ${catalog} left out\\) of `));
   });
 });
 

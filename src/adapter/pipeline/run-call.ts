@@ -6,7 +6,7 @@
  */
 import { HttpError } from '../http-error.js';
 import type { Identity } from '../identity/identity.js';
-import type { ToolResultLike } from '../map-result.js';
+import { MAX_RESULT_DEPTH, nestsDeeperThan, type ToolResultLike } from '../map-result.js';
 import type { ToolEntry } from '../routes.js';
 import type { CallOptions, CallProgress, ToolCaller } from '../upstream.js';
 import { invalidArguments } from '../validate-args.js';
@@ -51,6 +51,10 @@ export async function callUpstream(ctx: CallContext, entry: ToolEntry, args: Rec
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
+  // Validation and serialisation recurse: a result nested thousands deep would overflow the stack (a 500).
+  if (nestsDeeperThan(result.structuredContent, MAX_RESULT_DEPTH)) {
+    throw new HttpError(502, 'upstream_error', `tool "${tool}" returned structuredContent nested deeper than ${MAX_RESULT_DEPTH} levels, which the adapter does not pass on`);
+  }
   if (entry.validateOutput && result.isError !== true) {
     const structured = result.structuredContent;
     if (structured === undefined || structured === null) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { expandVars, lineColumn, parseConfigFile, selectServer } from '../../../src/mcp/config-file.js';
+import { allServers, closest, expandVars, lineColumn, parseConfigFile, selectServer } from '../../../src/mcp/config-file.js';
 import type { Target } from '../../../src/mcp/target.js';
 
 function catchError(fn: () => unknown): ConfigError {
@@ -51,7 +51,7 @@ describe('lineColumn', () => {
 });
 
 const parse = (text: string) => parseConfigFile(text, 'mcp.json', env);
-const one = (text: string): Target => [...parse(text).servers.values()][0]!;
+const one = (text: string): Target => [...allServers(parse(text)).values()][0]!;
 
 describe('parseConfigFile: entries', () => {
   const cases: [string, { given: string; want: Target }][] = [
@@ -111,7 +111,8 @@ describe('parseConfigFile: entries', () => {
 
   it('keeps file order and every server', () => {
     const config = parse('{"mcpServers": {"b": {"command": "x"}, "a": {"url": "http://h/mcp"}, "c": {"command": "y"}}}');
-    expect([...config.servers.keys()]).toEqual(['b', 'a', 'c']);
+    expect(config.names).toEqual(['b', 'a', 'c']);
+    expect([...allServers(config).keys()]).toEqual(['b', 'a', 'c']);
     expect(config.path).toBe('mcp.json');
   });
 });
@@ -136,10 +137,64 @@ describe('parseConfigFile: errors', () => {
     ['unset variable in a header', { given: '{"mcpServers": {"a": {"url": "http://h", "headers": {"Authorization": "Bearer ${NOPE}"}}}}', want: 'mcp.json: server "a", "headers.Authorization" uses ${NOPE}, which is not set' }],
   ];
   it.each(cases)('%s', (_, { given, want }) => {
-    const error = catchError(() => parse(given));
+    const error = catchError(() => allServers(parse(given)));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toBe(want);
     expect(error.exitCode).toBe(2);
+  });
+});
+
+describe('parseConfigFile: unknown keys', () => {
+  const reads = '"command", "args", "env", "cwd", "url", "headers", "type"';
+  const cases: [string, { given: string; want: string; hint: string }][] = [
+    ['"arg" for "args"', { given: '{"mcpServers": {"a": {"command": "x", "arg": ["y"]}}}', want: 'mcp.json: server "a" has an unknown key "arg"', hint: `did you mean "args"? (mcp-actions reads ${reads})` }],
+    ['"comand"', { given: '{"mcpServers": {"a": {"comand": "x"}}}', want: 'mcp.json: server "a" has an unknown key "comand"', hint: `did you mean "command"? (mcp-actions reads ${reads})` }],
+    ['"header"', { given: '{"servers": {"a": {"url": "http://h/mcp", "header": {}}}}', want: 'mcp.json: server "a" has an unknown key "header"', hint: `did you mean "headers"? (mcp-actions reads ${reads})` }],
+    ['"Env"', { given: '{"mcpServers": {"a": {"command": "x", "Env": {}}}}', want: 'mcp.json: server "a" has an unknown key "Env"', hint: `did you mean "env"? (mcp-actions reads ${reads})` }],
+    ['nothing near', { given: '{"mcpServers": {"a": {"command": "x", "envFile": ".env"}}}', want: 'mcp.json: server "a" has an unknown key "envFile"', hint: `mcp-actions reads ${reads}; rename or remove "envFile"` }],
+    ['in an entry that is not the one chosen', { given: '{"mcpServers": {"a": {"command": "x"}, "b": {"command": "y", "arg": []}}}', want: 'mcp.json: server "b" has an unknown key "arg"', hint: `did you mean "args"? (mcp-actions reads ${reads})` }],
+  ];
+  it.each(cases)('%s', (_, { given, want, hint }) => {
+    const error = catchError(() => parse(given));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(want);
+    expect(error.hint).toBe(hint);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('accepts the keys MCP clients write for themselves', () => {
+    const config = parse('{"mcpServers": {"a": {"command": "x", "disabled": false, "autoApprove": [], "alwaysAllow": [], "timeout": 60, "description": "d"}}}');
+    expect(selectServer(config, 'a')).toMatchObject({ command: 'x' });
+  });
+
+  it.each([
+    ['arg', 'args'],
+    ['urls', 'url'],
+    ['cmd', 'command'],
+    ['cwdir', 'cwd'],
+    ['headrs', 'headers'],
+    ['xyz', undefined],
+  ])('closest(%s) is %s', (word, want) => {
+    expect(closest(word, ['command', 'args', 'env', 'cwd', 'url', 'headers', 'type'])).toBe(want);
+  });
+});
+
+describe('${VAR} is expanded only where it is used', () => {
+  const text = '{"servers": {"local": {"command": "node", "env": {"API_KEY": "${env:UNSET_KEY}"}}, "remote": {"type": "http", "url": "https://h/mcp", "headers": {"Authorization": "Bearer ${env:TOKEN}"}}}}';
+  it('an unset variable in another entry does not stop the chosen one', () => {
+    expect(selectServer(parse(text), 'remote')).toMatchObject({ url: 'https://h/mcp', headers: { Authorization: 'Bearer abc' } });
+  });
+  it('the chosen entry still needs its own', () => {
+    expect(() => selectServer(parse(text), 'local')).toThrow('mcp.json: server "local", "env.API_KEY" uses ${UNSET_KEY}, which is not set');
+  });
+  it('serving them all needs them all', () => {
+    expect(() => allServers(parse(text))).toThrow('uses ${UNSET_KEY}, which is not set');
+  });
+  it('a URL made of variables is checked once expanded', () => {
+    const config = parse('{"mcpServers": {"a": {"url": "${BASE}/mcp"}, "b": {"command": "x"}}}');
+    expect(selectServer(config, 'b')).toMatchObject({ command: 'x' });
+    expect(() => selectServer(config, 'a')).toThrow('uses ${BASE}, which is not set');
+    expect(() => selectServer(parseConfigFile('{"mcpServers": {"a": {"url": "${BASE}/mcp"}}}', 'mcp.json', { BASE: 'localhost:1' }), 'a')).toThrow('is not an http(s) URL');
   });
 });
 

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GPT_ACTIONS_RULES } from '../../../src/validate/rules/index.js';
-import { STRUCTURAL_RULES } from '../../../src/validate/validate-spec.js';
+import { formatReport } from '../../../src/validate/format-report.js';
+import { STRUCTURAL_RULES, validateSpecText } from '../../../src/validate/validate-spec.js';
 
 const validatePage = readFileSync(new URL('../../../docs/validate.md', import.meta.url), 'utf8');
 const ciPage = readFileSync(new URL('../../../docs/ci.md', import.meta.url), 'utf8');
@@ -24,5 +25,18 @@ describe('docs/ci.md workflow', () => {
     expect(runs.some((r) => r.includes('mcp-actions validate openapi.yaml --format github'))).toBe(true);
     expect(runs.some((r) => r.includes('mcp-actions validate openapi.yaml --check --'))).toBe(true);
     expect(runs.some((r) => r.includes('github.base_ref') && r.includes('mcp-actions diff'))).toBe(true);
+  });
+});
+
+describe('docs/validate.md report example', () => {
+  it('is what validate prints for the demo spec with a port in its server URL, line:column included', async () => {
+    const golden = readFileSync(new URL('../../../fixtures/golden/demo.yaml', import.meta.url), 'utf8');
+    const withPort = golden.replace('  - url: https://api.example.com\n', '  - url: https://api.example.com:8443\n');
+    expect(withPort).not.toBe(golden);
+    const report = await validateSpecText(withPort, 'openapi.yaml', { profile: 'gpt-actions' });
+    const printed = formatReport(report, 'text');
+    const start = validatePage.indexOf('with a port added to its server URL:');
+    const block = /```text\n([\s\S]*?)```/.exec(validatePage.slice(start))![1]!;
+    expect(printed).toBe(block);
   });
 });
