@@ -1,32 +1,25 @@
 /**
- * GET /docs in a real headless browser (Debian's chromium through playwright-core): Swagger UI, served from the
+ * GET /docs in a real headless browser (the Chromium of the @sparticuz/chromium devDependency, or a system one: see
+ * test/helpers/browser.ts, through playwright-core): Swagger UI, served from the
  * swagger-ui-dist package with no CDN, lists every tool of the server.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.js';
 import { request, startAdapter, stdio, type Running } from './serve-helpers.js';
 
 let run: Running;
 let context: BrowserContext | undefined;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   run = await startAdapter(stdio('fixtures/servers/demo.mjs'));
-  profile = await mkdtemp(join(tmpdir(), 'mcp-actions-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
+  ({ context, close: closeBrowser } = await launchBrowser());
+}, 240_000);
 
 afterAll(async () => {
-  await context?.close();
+  await closeBrowser?.();
   await run?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 describe('/docs', () => {
