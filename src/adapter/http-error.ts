@@ -8,6 +8,9 @@ export type ErrorType =
   | 'tool_error'
   | 'invalid_arguments'
   | 'invalid_json'
+  | 'bad_request'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'not_found'
   | 'unauthorized'
   | 'forbidden'
@@ -79,6 +82,10 @@ export function typeForStatus(status: number): ErrorType {
       return 'forbidden';
     case 404:
       return 'not_found';
+    case 408:
+      return 'request_timeout';
+    case 431:
+      return 'headers_too_large';
     case 405:
       return 'method_not_allowed';
     case 413:

@@ -3,11 +3,11 @@
  * schema, `tools/call` upstream with the call budget, the result (or failure) mapped to status + body.
  * Shared by the express route and `mcp-actions call`, so both answer the same.
  */
-import { HttpError } from './http-error.js';
+import { HttpError, errorBody } from './http-error.js';
 import type { Identity } from './identity/identity.js';
 import { mapCallError } from './map-error.js';
 import { collectFiles } from './files.js';
-import { mapToolResult, type MappedResponse, type ToolResultLike } from './map-result.js';
+import { MAX_RESULT_DEPTH, mapToolResult, nestsDeeperThan, truncationMarker, type MappedResponse, type ToolResultLike } from './map-result.js';
 import type { FileStore } from './store/file-store.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
 import type { CallOptions, ToolCaller } from './upstream.js';
@@ -36,9 +36,26 @@ export interface Invocation {
   error?: unknown;
 }
 
-export function errorResponse(error: HttpError): MappedResponse & { headers?: Record<string, string> } {
+/**
+ * The answer for an error. With `maxChars`, the whole body stays within it: an upstream's JSON-RPC error
+ * message (or its details) can be megabytes, and it is cut like a long result.
+ */
+export function errorResponse(error: HttpError, maxChars?: number): MappedResponse & { headers?: Record<string, string> } {
   const { status, body, headers } = error.toResponse();
-  return { status, body, json: JSON.stringify(body), ...(headers ? { headers } : {}) };
+  let out = { status, body, json: JSON.stringify(body) };
+  if (maxChars !== undefined && out.json.length > maxChars) out = fitErrorBody(error, maxChars);
+  return { ...out, ...(headers ? { headers } : {}) };
+}
+
+function fitErrorBody(error: HttpError, maxChars: number): MappedResponse {
+  const total = error.message.length;
+  let keep = Math.max(0, maxChars - 300);
+  for (;;) {
+    const body = errorBody(error.type, error.message.slice(0, keep) + truncationMarker(keep, total, maxChars));
+    const json = JSON.stringify(body);
+    if (json.length <= maxChars || keep === 0) return { status: error.status, body, json };
+    keep = Math.max(0, keep - (json.length - maxChars));
+  }
 }
 
 /** Resolves the tool and arguments of a request body; throws HttpError 400/404. */
@@ -98,7 +115,7 @@ export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown
     prepared = prepareCall(ctx, route, body);
   } catch (error) {
     const mapped = mapCallError(error, route.entry?.tool.name ?? route.operationId, ctx.callTimeoutMs);
-    return { ...(route.entry ? { tool: route.entry.tool.name } : {}), response: errorResponse(mapped), error };
+    return { ...(route.entry ? { tool: route.entry.tool.name } : {}), response: errorResponse(mapped, ctx.maxResponseChars), error };
   }
   return runCall(ctx, prepared, options);
 }
@@ -115,6 +132,10 @@ export async function runCall(ctx: InvokeContext, { entry, args }: PreparedCall,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });
+    // Validation and serialisation recurse: a result nested thousands deep would overflow the stack (a 500).
+    if (nestsDeeperThan(result.structuredContent, MAX_RESULT_DEPTH)) {
+      throw new HttpError(502, 'upstream_error', `tool "${tool}" returned structuredContent nested deeper than ${MAX_RESULT_DEPTH} levels, which the adapter does not pass on`);
+    }
     if (entry.validateOutput && result.isError !== true) {
       const structured = result.structuredContent;
       if (structured === undefined || structured === null) {
@@ -130,7 +151,7 @@ export async function runCall(ctx: InvokeContext, { entry, args }: PreparedCall,
     return { tool, response: ctx.files ? await mapWithFiles(result, ctx.maxResponseChars, ctx.files) : mapToolResult(result, ctx.maxResponseChars) };
   } catch (error) {
     const mapped = mapCallError(error, tool, timeoutMs);
-    return { tool, response: errorResponse(mapped), error };
+    return { tool, response: errorResponse(mapped, ctx.maxResponseChars), error };
   }
 }
 

@@ -2,9 +2,10 @@
  * Listening: the bind-safety rule (no non-loopback address without auth unless explicitly allowed), the
  * node:http server with timeouts that keep slow clients from holding sockets, and an orderly close.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { UsageError } from '../errors.js';
+import { errorBody, type ErrorType } from './http-error.js';
 import { isLoopbackHost } from './hosts.js';
 
 export interface ServerTimeouts {
@@ -40,6 +41,7 @@ export function listen(handler: RequestListener, port: number, host: string, tim
   server.headersTimeout = headersTimeout;
   server.requestTimeout = timeouts.requestTimeoutMs ?? 60_000;
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : 'check --host and --port';
@@ -63,4 +65,39 @@ export function listen(handler: RequestListener, port: number, host: string, tim
       });
     });
   });
+}
+
+/** What node:http refuses before any handler runs, in the adapter's error shape. */
+function clientErrorAnswer(code: string | undefined): { status: number; type: ErrorType; message: string } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, type: 'headers_too_large', message: 'the request headers are larger than the server accepts (16 KiB by default); send fewer or shorter headers' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, type: 'request_timeout', message: 'the request was not received in time (--headers-timeout / --request-timeout); send it faster' };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, type: 'payload_too_large', message: 'the chunk extensions of the request body are too large' };
+    default:
+      return { status: 400, type: 'bad_request', message: `the request is not valid HTTP/1.1 (${code ?? 'parse error'})` };
+  }
+}
+
+/**
+ * node:http's own answers (431 headers too large, 400 malformed request, 408 timeout) had empty bodies. Same
+ * conditions as Node's default: only when no response of this socket has started, never over a reset socket.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const { status, type, message } = clientErrorAnswer(error.code);
+  const body = JSON.stringify(errorBody(type, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
+  // A client that does not read its answer does not keep the socket.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

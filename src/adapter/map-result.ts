@@ -42,6 +42,32 @@ export function truncationMarker(shown: number, total: number, limit: number): s
   return `\n[truncated by mcp-actions: showing ${shown} of ${total} characters; responses are limited to ${limit} characters (--max-response-chars)]`;
 }
 
+/** Appended to `result` when the list of non-text items was cut. */
+export function itemsMarker(shown: number, total: number, limit: number): string {
+  return `\n[truncated by mcp-actions: showing ${shown} of ${total} content items; responses are limited to ${limit} characters (--max-response-chars)]`;
+}
+
+/** Deepest structuredContent the adapter serialises and validates (both recurse); deeper is a 502. */
+export const MAX_RESULT_DEPTH = 128;
+
+/** True when arrays/objects nest deeper than `max`. Iterative: it must not overflow on what it guards against. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) return true;
+    const children = Array.isArray(node) ? node : Object.values(node as object);
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function badGateway(type: 'response_too_large' | 'upstream_error', message: string): MappedResponse {
+  const body = errorBody(type, message);
+  return { status: 502, body, json: JSON.stringify(body) };
+}
+
 /**
  * Maps a tool result to status + body. `maxChars` bounds the serialised body. `files` (GPT profile) become the
  * body's `openaiFileResponse` (results without structured content only); with `inlineOnly`, undefined comes back
@@ -58,6 +84,9 @@ export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RES
   }
   const structured = result.structuredContent;
   if (structured !== undefined && structured !== null && typeof structured === 'object' && !Array.isArray(structured)) {
+    if (nestsDeeperThan(structured, MAX_RESULT_DEPTH)) {
+      return badGateway('upstream_error', `the tool answered structured content nested deeper than ${MAX_RESULT_DEPTH} levels, which the adapter does not pass on`);
+    }
     let body = structured;
     let json = JSON.stringify(structured);
     if (json.includes('"data":"') || json.includes('"blob":"')) {
@@ -65,11 +94,10 @@ export function mapToolResult(result: ToolResultLike, maxChars = DEFAULT_MAX_RES
       json = JSON.stringify(body);
     }
     if (json.length <= maxChars) return { status: 200, body, json };
-    const tooLarge = errorBody(
+    return badGateway(
       'response_too_large',
       `the tool answered ${json.length} characters of structured content, over the limit of ${maxChars}; ask for less (a narrower query or a smaller page)`,
     );
-    return { status: 502, body: tooLarge, json: JSON.stringify(tooLarge) };
   }
   const text = joinText(items);
   const content = describeContent(items);
@@ -163,23 +191,58 @@ export function base64Size(data: string): number {
   return Math.floor((len * 3) / 4);
 }
 
+/** Room kept for one truncation marker (its text, its JSON escaping and the numbers in it). */
+const MARKER_ROOM = 200;
+
 function fitText(text: string, content: ContentDescription[], maxChars: number, files?: readonly FileRef[]): MappedResponse {
-  const body: { result: string; content?: ContentDescription[]; openaiFileResponse?: readonly FileRef[] } = content.length ? { result: text, content } : { result: text };
-  if (files?.length) body.openaiFileResponse = files;
+  type Body = { result: string; content?: ContentDescription[]; openaiFileResponse?: readonly FileRef[] };
+  const make = (result: string, items: ContentDescription[]): Body => {
+    const made: Body = items.length ? { result, content: items } : { result };
+    if (files?.length) made.openaiFileResponse = files;
+    return made;
+  };
+  let body: Body = make(text, content);
   const json = JSON.stringify(body);
   if (json.length <= maxChars) return { status: 200, body, json };
-  // Too long: drop embedded resource texts first, then cut the result text.
-  if (content.length) for (const d of content) delete d.text;
+  // Too long: drop embedded resource texts first, then cut the list of items (it alone may be millions of
+  // characters: 100,000 resource links), then cut the result text.
+  for (const d of content) delete d.text;
+  let items = content;
+  let note = '';
+  if (content.length > 0) {
+    const textRoom = Math.min(JSON.stringify(text).length, Math.floor(maxChars / 2));
+    const filesRoom = files?.length ? JSON.stringify(files).length + 32 : 0;
+    const budget = Math.max(0, maxChars - textRoom - filesRoom - 2 * MARKER_ROOM - 32);
+    let used = 0;
+    let k = 0;
+    while (k < content.length) {
+      const size = JSON.stringify(content[k]).length + 1;
+      if (used + size > budget) break;
+      used += size;
+      k += 1;
+    }
+    if (k < content.length) {
+      items = content.slice(0, k);
+      note = itemsMarker(k, content.length, maxChars);
+    }
+  }
+  body = make(text + note, items);
+  let out = JSON.stringify(body);
+  if (out.length <= maxChars) return { status: 200, body, json: out };
   const total = text.length;
-  const overhead = JSON.stringify({ ...body, result: '' }).length;
+  const overhead = JSON.stringify(make(note, items)).length;
   let keep = Math.max(0, maxChars - overhead - truncationMarker(total, total, maxChars).length - 16);
   for (;;) {
-    body.result = text.slice(0, keep) + truncationMarker(keep, total, maxChars);
-    const out = JSON.stringify(body);
-    if (out.length <= maxChars || keep === 0) return { status: 200, body, json: out };
+    body = make(text.slice(0, keep) + truncationMarker(keep, total, maxChars) + note, items);
+    out = JSON.stringify(body);
+    if (out.length <= maxChars) return { status: 200, body, json: out };
+    if (keep === 0) break;
     // JSON escaping made it longer than its length: shrink by the excess and retry.
     keep = Math.max(0, keep - (out.length - maxChars));
   }
+  // Only a limit smaller than the markers themselves gets here: no items, no text, the markers alone.
+  body = { result: truncationMarker(0, total, maxChars) + itemsMarker(0, content.length, maxChars) };
+  return { status: 200, body, json: JSON.stringify(body) };
 }
 
 function fitError(message: string, maxChars: number): MappedResponse {

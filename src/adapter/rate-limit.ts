@@ -52,7 +52,7 @@ export function createRateLimiter(rate: RateLimit): RateLimiter {
   store.init({ windowMs } as Options);
   // identity.key is already a digest: the store never holds a caller's secret.
   const keyOf = (req: IncomingMessage, identity: Identity): string => (identity.kind === 'anonymous' ? ipKey(req) : `id:${identity.key}`);
-  const ipKey = (req: IncomingMessage): string => `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+  const ipKey = (req: IncomingMessage): string => `ip:${clientNetwork(req.socket.remoteAddress)}`;
   const count = async (key: string): Promise<void> => {
     const { totalHits, resetTime } = await store.increment(key);
     if (totalHits <= rate.limit) return;
@@ -66,4 +66,25 @@ export function createRateLimiter(rate: RateLimit): RateLimiter {
     takeRefused: (req) => count(`refused:${ipKey(req)}`),
     close: () => store.shutdown(),
   };
+}
+
+/**
+ * The unit an anonymous budget is counted on: an IPv4 address (IPv4-mapped IPv6 included), or the /64 network of
+ * an IPv6 address. One IPv6 subscriber holds a whole /64 (2^64 addresses): counting per address would give them
+ * a fresh budget per request.
+ */
+export function clientNetwork(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const a = address.toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+  if (mapped) return mapped[1]!;
+  if (!a.includes(':')) return a;
+  const [head = '', tail] = a.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g.replace(/^0+/, '') || '0'))
+    .join(':')}::/64`;
 }

@@ -138,8 +138,31 @@ describe('the bad-input matrix', () => {
       socket.on('close', () => resolve(got));
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: { type: 'request_timeout', message: expect.stringContaining('--headers-timeout') } });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect((await request(`${slow.url}/healthz`)).status).toBe(200);
+  });
+
+  it.each([
+    ['headers over 16 KiB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large'],
+    ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400, 'bad_request'],
+    ['a bad header line', 'GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n', 400, 'bad_request'],
+    ['both Content-Length and chunked (request smuggling)', 'POST /tools/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'bad_request'],
+  ])('answers what node:http refuses itself in the error shape: %s', async (_name, raw, status, type) => {
+    const { port, hostname } = new URL(served.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () => socket.write(raw));
+      let got = '';
+      socket.on('data', (c) => (got += c.toString()));
+      socket.on('close', () => resolve(got));
+      socket.on('error', () => resolve(got));
+    });
+    expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(body).toEqual({ error: { type, message: expect.any(String) } });
+    expect(body.error.message.length).toBeLessThan(200);
+    expect(served.child.exitCode).toBeNull();
   });
 
   it('answers 429 with Retry-After past --rate-limit, per client', async () => {

@@ -54,6 +54,25 @@ describe('--rate-limit counts per verified identity, not per header text', () =>
     }
   });
 
+  it('one API key sent under every spelling of its header shares one budget', async () => {
+    const limiter = createRateLimiter({ limit: 3 });
+    const run = await startAdapter(stdio('fixtures/servers/demo.mjs'), {
+      specOptions: { serverUrl: 'https://api.example.com', auth: { type: 'api-key' } },
+      auth: { type: 'api-key', header: 'X-API-Key', secret: 'key-right' },
+      rateLimiter: limiter,
+    });
+    try {
+      const statuses: number[] = [];
+      for (const name of ['X-API-Key', 'x-api-key', 'X-API-KEY', 'x-Api-kEy', 'X-Api-Key']) {
+        statuses.push((await callTool(run.url, 'add', { a: 1, b: 2 }, { [name]: name === 'X-API-KEY' ? '  key-right ' : 'key-right' })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      limiter.close();
+      await run.close();
+    }
+  });
+
   it('one basic credential with base64 noise shares one budget', async () => {
     const limiter = createRateLimiter({ limit: 2 });
     const run = await startAdapter(stdio('fixtures/servers/demo.mjs'), {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../src/adapter/http-error.js';
 import { ANONYMOUS, type Identity } from '../../../src/adapter/identity/identity.js';
-import { createRateLimiter, parseRateLimit } from '../../../src/adapter/rate-limit.js';
+import { clientNetwork, createRateLimiter, parseRateLimit } from '../../../src/adapter/rate-limit.js';
 import { UsageError } from '../../../src/errors.js';
 
 const req = (ip: string, headers: Record<string, string> = {}) => ({ headers, socket: { remoteAddress: ip } }) as unknown as IncomingMessage;
@@ -43,6 +43,36 @@ describe('createRateLimiter', () => {
       const error = await limiter.take(req('10.0.0.9', { authorization: 'bearer   a' }), user('cred:a')).catch((e) => e);
       expect(error.status).toBe(429);
       expect(error.headers['Retry-After']).toBe('1');
+    } finally {
+      limiter.close();
+    }
+  });
+});
+
+describe('clientNetwork', () => {
+  it.each([
+    ['10.0.0.1', '10.0.0.1'],
+    ['::ffff:10.0.0.1', '10.0.0.1'],
+    ['2001:db8:1:2:aaaa::1', '2001:db8:1:2::/64'],
+    ['2001:0DB8:0001:0002:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    [undefined, 'unknown'],
+  ])('%s → %s', (given, want) => expect(clientNetwork(given)).toBe(want));
+});
+
+describe('an IPv6 client', () => {
+  it('has one anonymous budget for its whole /64, for calls and for refused credentials', async () => {
+    const limiter = createRateLimiter({ limit: 2 });
+    try {
+      await limiter.take(req('2001:db8:1:2::1'), ANONYMOUS);
+      await limiter.take(req('2001:db8:1:2::2'), ANONYMOUS);
+      expect((await limiter.take(req('2001:db8:1:2:ffff::3'), ANONYMOUS).catch((e) => e)).status).toBe(429);
+      await limiter.take(req('2001:db8:1:3::1'), ANONYMOUS); // another /64: its own budget
+      await limiter.takeRefused(req('2001:db8:9:9::a'));
+      await limiter.takeRefused(req('2001:db8:9:9::b'));
+      expect((await limiter.takeRefused(req('2001:db8:9:9::c')).catch((e) => e)).status).toBe(429);
     } finally {
       limiter.close();
     }
