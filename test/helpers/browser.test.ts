@@ -36,7 +36,7 @@ describe('the browser for the tests', () => {
     expect(found.executablePath).toMatch(/node_modules\/\.cache\/mcp-actions\/chromium-143\.[\d.]+\/chromium$/);
     // it needs no library from the system beyond glibc and libgcc_s (which node needs too)
     const ldd = spawnSync('/usr/bin/ldd', [found.executablePath], { env: { ...process.env, ...found.env }, encoding: 'utf8' });
-    expect(ldd.status, ldd.stderr).toBe(0);
+    expect(ldd.status, ldd.error?.message ?? ldd.stderr).toBe(0);
     const libs = ldd.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     expect(libs.filter((l) => l.includes('not found'))).toEqual([]);
     const base = new Set(['linux-vdso.so.1', 'libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', 'librt.so.1', 'libgcc_s.so.1']);
