@@ -71,11 +71,18 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       throw error;
     }
   };
-  const startAdapter = async (cli) => {
+  /** The adapter of `cli`, driven over REST (`POST /tools/echo`) or, `face: 'mcp'`, as the peers: JSON-RPC POSTs to /mcp. */
+  const startAdapter = async (cli, face = 'rest') => {
     const { proc, port } = await startHttp(cli, ['serve', '--port', '0', '--', ...upstream], async (p) =>
       Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
     );
-    return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
+    if (face === 'rest') return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
+    try {
+      return measured(proc, await connectMcpHttp(`http://127.0.0.1:${port}/mcp`, concurrency), records);
+    } catch (error) {
+      records.push(...(await stopTree(proc)));
+      throw error;
+    }
   };
   return {
     direct: async () => {
@@ -101,6 +108,8 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency), records);
     },
     adapter: () => startAdapter(join(root, 'dist', 'cli.js')),
+    // The same adapter's MCP face, driven exactly as the peers are (one session, raw JSON-RPC POSTs).
+    'adapter-mcp': () => startAdapter(join(root, 'dist', 'cli.js'), 'mcp'),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
     ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
     supergateway: () =>

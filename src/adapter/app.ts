@@ -17,11 +17,15 @@ import type { Authenticator, Identity } from './identity/identity.js';
 import { createAuthenticator, type AdapterAuth } from './identity/static-auth.js';
 import { errorResponse, invokeTool, prepareCall, runCall, type Invocation, type InvokeContext } from './invoke.js';
 import { jobBody, type JobRunner } from './jobs/job-runner.js';
+import { authenticateRequest } from './pipeline/admit.js';
 import { MemoryFileStore, type FileStore } from './store/file-store.js';
 import { requiresTask } from '../mcp/catalog.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
 import type { RateLimiter } from './rate-limit.js';
+import { singleBackend } from './mcp-face/backend.js';
+import { createMcpFace, type McpFace } from './mcp-face/face.js';
+import type { SessionLimits } from './mcp-face/sessions.js';
 import { publishSpec, type PublishedSpec } from './spec-source.js';
 import type { ToolCaller } from './upstream.js';
 import { createValidatorFactory } from './validate-args.js';
@@ -72,6 +76,14 @@ export interface AdapterOptions {
    * default: in memory, 10 minutes, 128 MiB in all.
    */
   fileStore?: FileStore;
+  /** The MCP face (/mcp, /sse, /messages): on unless false. */
+  mcp?: false | McpFaceSettings;
+}
+
+export interface McpFaceSettings {
+  sessions?: SessionLimits;
+  /** Path this adapter is mounted under (`/{server}` when serving several). */
+  basePath?: string;
 }
 
 export interface Adapter {
@@ -86,7 +98,9 @@ export interface Adapter {
   readonly published: PublishedSpec;
   /** Rebuilds spec and routes (new server URL, or a changed catalog). Throws like buildSpec. */
   republish(change?: { serverUrl?: string; catalog?: ToolCatalog }): void;
-  /** Stops following the upstream's catalog changes. */
+  /** The MCP face, unless turned off. */
+  readonly mcp?: McpFace;
+  /** Stops following the upstream's catalog changes; ends the MCP face's sessions. */
   dispose(): void;
   /** The job runner, when calls may become jobs (the CLI stops it before closing the upstream). */
   readonly jobs?: JobRunner;
@@ -126,9 +140,11 @@ export function createAdapter(options: AdapterOptions): Adapter {
     ctx = { upstream, routes: next.routes, callTimeoutMs, maxResponseChars, ...fileOutput() };
     if (change.serverUrl) guard = makeGuard(change.serverUrl);
   };
+  const backend = options.mcp === false ? undefined : singleBackend({ upstream, current: () => ({ catalog, routes: published.routes }) });
   const onCatalog = (next: ToolCatalog) => {
     try {
       republish({ catalog: next });
+      backend?.toolsChanged();
       logger?.info({ tools: next.tools.length }, 'tool list changed: routes and spec rebuilt');
     } catch (error) {
       logger?.warn({ err: error }, 'tool list changed but the new spec could not be built; keeping the old one');
@@ -147,15 +163,36 @@ export function createAdapter(options: AdapterOptions): Adapter {
   // A RegExp, not '/tools/:id': the handler reads the raw path, so nothing is decoded (%2F stays %2F).
   app.all(/^\/tools\/[^/]+$/, (req: Request, res: Response) => callSafely(req, res));
   const corsOn = (options.cors?.length ?? 0) > 0;
+  const mcp = backend
+    ? createMcpFace({
+        backend,
+        authenticator,
+        ...(rateLimiter ? { rateLimiter } : {}),
+        ...(logger ? { logger } : {}),
+        logArgs,
+        callTimeoutMs,
+        maxResponseChars,
+        maxBodyBytes,
+        ...(options.mcp && options.mcp.sessions ? { sessions: options.mcp.sessions } : {}),
+        ...(options.mcp && options.mcp.basePath ? { basePath: options.mcp.basePath } : {}),
+      })
+    : undefined;
+  if (mcp) app.all(['/mcp', '/sse', '/messages'], (req: Request, res: Response) => void mcp.handle(req, res, req.path));
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (guardOn) {
       const refused = guard.check(req.method, req.headers);
       if (refused) return refuse(req, res, refused, logger);
     }
     const url = req.url ?? '';
-    if (req.method === 'POST' && url.startsWith('/tools/') && !(corsOn && req.headers.origin)) {
-      callSafely(req, res);
-      return;
+    if (!(corsOn && req.headers.origin)) {
+      if (req.method === 'POST' && url.startsWith('/tools/')) {
+        callSafely(req, res);
+        return;
+      }
+      if (mcp) {
+        const q = url.indexOf('?');
+        if (mcp.handle(req, res, q < 0 ? url : url.slice(0, q))) return;
+      }
     }
     app(req as Request, res as Response);
   };
@@ -223,12 +260,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
           headers: { Allow: 'POST' },
         });
       }
-      try {
-        identity = await authenticator.authenticate(req);
-      } catch (refused) {
-        if (rateLimiter) await rateLimiter.takeRefused(req);
-        throw refused;
-      }
+      identity = await authenticateRequest(req, authenticator, rateLimiter);
       if (rateLimiter) await rateLimiter.take(req, identity);
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
@@ -299,12 +331,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       if (req.method !== 'GET' && req.method !== 'DELETE') {
         throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on /jobs/{id}; read a job with GET, cancel it with DELETE`, { headers: { Allow: 'GET, DELETE' } });
       }
-      try {
-        identity = await authenticator.authenticate(req);
-      } catch (refused) {
-        if (rateLimiter) await rateLimiter.takeRefused(req);
-        throw refused;
-      }
+      identity = await authenticateRequest(req, authenticator, rateLimiter);
       if (rateLimiter) await rateLimiter.take(req, identity);
       const unknown = () => new HttpError(404, 'not_found', `no job "${id.slice(0, 64)}": it is unknown, expired, or was started by another caller`);
       if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw unknown();
@@ -351,8 +378,11 @@ export function createAdapter(options: AdapterOptions): Adapter {
       return published;
     },
     republish,
+    ...(mcp ? { mcp } : {}),
     dispose: () => {
       upstream.off?.('catalog', onCatalog);
+      backend?.dispose();
+      void mcp?.close();
       if (fileStore && !options.fileStore) void fileStore.close();
     },
   };
@@ -429,7 +459,8 @@ function finalErrorHandler(logger?: Logger) {
 function corsMiddleware(origins: string[], auth: AdapterAuth | undefined) {
   const allowed = new Set(origins.map((o) => o.replace(/\/+$/, '')));
   const anyOrigin = allowed.has('*');
-  const headers = ['Content-Type', 'Authorization'];
+  // The MCP face's headers too (Mcp-Param-* names come from tool schemas: requested ones are echoed below).
+  const headers = ['Content-Type', 'Authorization', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID'];
   if (auth?.type === 'api-key') headers.push(auth.header);
   const allowHeaders = headers.join(', ');
   return (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
@@ -437,10 +468,15 @@ function corsMiddleware(origins: string[], auth: AdapterAuth | undefined) {
     if (!origin || (!anyOrigin && !allowed.has(origin))) return next();
     res.setHeader('Access-Control-Allow-Origin', anyOrigin ? '*' : origin);
     res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, WWW-Authenticate, Retry-After');
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      const requested = String(req.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => /^mcp-param-[a-z0-9_-]+$/i.test(h));
       res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-        'Access-Control-Allow-Headers': allowHeaders,
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': requested.length ? `${allowHeaders}, ${requested.join(', ')}` : allowHeaders,
         'Access-Control-Max-Age': '600',
       });
       res.end();

@@ -37,15 +37,38 @@ const PAGE = `<!DOCTYPE html>
 </html>
 `;
 
+/**
+ * Loads the spec itself so that "Try it out" offers this page's own address first: with --public-url the spec's
+ * server is the public URL, which a page opened at http://127.0.0.1:8080/docs should not call unasked (the
+ * public URL stays in the list, second). Opened at the public URL, the list is the spec's alone.
+ */
 const INIT = `window.onload = function () {
-  window.ui = SwaggerUIBundle({
-    url: '/openapi.json',
+  var options = {
     dom_id: '#swagger-ui',
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'BaseLayout',
     validatorUrl: null,
-  });
+  };
+  var here = window.location.origin;
+  fetch('/openapi.json')
+    .then(function (res) {
+      if (!res.ok) throw new Error(res.status);
+      return res.json();
+    })
+    .then(function (spec) {
+      var servers = Array.isArray(spec.servers) ? spec.servers : [];
+      var listed = servers.some(function (s) {
+        return s && typeof s.url === 'string' && s.url.replace(/\\/+$/, '') === here;
+      });
+      if (!listed) spec.servers = [{ url: here, description: 'this server (the address of this page)' }].concat(servers);
+      options.spec = spec;
+      window.ui = SwaggerUIBundle(options);
+    })
+    .catch(function () {
+      options.url = '/openapi.json';
+      window.ui = SwaggerUIBundle(options);
+    });
 };
 `;
 

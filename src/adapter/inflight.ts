@@ -6,7 +6,7 @@
 import type { ToolCatalog } from '../mcp/catalog.js';
 import { HttpError } from './http-error.js';
 import type { ToolResultLike } from './map-result.js';
-import type { CallOptions, ToolCaller } from './upstream.js';
+import type { CallOptions, ForwardedNotification, RequestOptions, ToolCaller } from './upstream.js';
 
 export const DEFAULT_MAX_INFLIGHT = 64;
 export const DEFAULT_MAX_QUEUE = 64;
@@ -58,16 +58,32 @@ export class InflightLimiter implements ToolCaller {
     return { active: this.active, queued: this.queue.length };
   }
 
-  on(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown {
-    return this.inner.on?.(event, listener);
+  on(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown;
+  on(event: 'notification', listener: (method: ForwardedNotification, params: Record<string, unknown>) => void): unknown;
+  on(event: 'catalog' | 'notification', listener: never): unknown {
+    return this.inner.on?.(event as 'catalog', listener);
   }
 
-  off(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown {
-    return this.inner.off?.(event, listener);
+  off(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown;
+  off(event: 'notification', listener: (method: ForwardedNotification, params: Record<string, unknown>) => void): unknown;
+  off(event: 'catalog' | 'notification', listener: never): unknown {
+    return this.inner.off?.(event as 'catalog', listener);
+  }
+
+  /** Present when the inner upstream passes requests through; they take a slot like a tool call. */
+  get request(): ((method: string, params: Record<string, unknown>, options: RequestOptions) => Promise<Record<string, unknown>>) | undefined {
+    const inner = this.inner;
+    if (!inner.request) return undefined;
+    return (method, params, options) => this.gate(() => inner.request!(method, params, options), options);
   }
 
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike> {
-    if (this.active < this.maxInflight) return this.run(name, args, options);
+    return this.gate((budget) => this.inner.callTool(name, args, budget === undefined ? options : { ...options, timeoutMs: budget }), options);
+  }
+
+  /** Runs `op` in a slot, after a wait in the queue if needed; `op` gets the budget left after the wait. */
+  private gate<T>(op: (budgetLeft?: number) => Promise<T>, options: RequestOptions): Promise<T> {
+    if (this.active < this.maxInflight) return this.run(op);
     if (this.queue.length >= this.maxQueue) return Promise.reject(this.overloaded);
     const queuedAt = performance.now();
     return new Promise<void>((resolve, reject) => {
@@ -93,14 +109,14 @@ export class InflightLimiter implements ToolCaller {
       this.queue.push(waiter);
     }).then(() => {
       const left = Math.max(1, Math.round(options.timeoutMs - (performance.now() - queuedAt)));
-      return this.run(name, args, { ...options, timeoutMs: left }, true);
+      return this.run(op, left, true);
     });
   }
 
-  private async run(name: string, args: Record<string, unknown>, options: CallOptions, slotGiven = false): Promise<ToolResultLike> {
+  private async run<T>(op: (budgetLeft?: number) => Promise<T>, budgetLeft?: number, slotGiven = false): Promise<T> {
     if (!slotGiven) this.active++;
     try {
-      return await this.inner.callTool(name, args, options);
+      return await op(budgetLeft);
     } finally {
       const next = this.queue.shift();
       // Hand the slot straight to the next waiter (active stays the same), or free it.

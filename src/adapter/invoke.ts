@@ -7,11 +7,12 @@ import { HttpError, errorBody } from './http-error.js';
 import type { Identity } from './identity/identity.js';
 import { mapCallError } from './map-error.js';
 import { collectFiles } from './files.js';
-import { MAX_RESULT_DEPTH, mapToolResult, nestsDeeperThan, truncationMarker, type MappedResponse, type ToolResultLike } from './map-result.js';
+import { mapToolResult, truncationMarker, type MappedResponse, type ToolResultLike } from './map-result.js';
 import type { FileStore } from './store/file-store.js';
 import type { Route, RouteTable, ToolEntry } from './routes.js';
 import type { CallOptions, ToolCaller } from './upstream.js';
 import { invalidArguments } from './validate-args.js';
+import { callUpstream } from './pipeline/run-call.js';
 
 export interface InvokeContext {
   upstream: ToolCaller;
@@ -125,29 +126,7 @@ export async function runCall(ctx: InvokeContext, { entry, args }: PreparedCall,
   const tool = entry.tool.name;
   const timeoutMs = options.timeoutMs ?? ctx.callTimeoutMs;
   try {
-    const result = await ctx.upstream.callTool(tool, args, {
-      timeoutMs,
-      signal: options.signal,
-      identity: options.identity,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
-    });
-    // Validation and serialisation recurse: a result nested thousands deep would overflow the stack (a 500).
-    if (nestsDeeperThan(result.structuredContent, MAX_RESULT_DEPTH)) {
-      throw new HttpError(502, 'upstream_error', `tool "${tool}" returned structuredContent nested deeper than ${MAX_RESULT_DEPTH} levels, which the adapter does not pass on`);
-    }
-    if (entry.validateOutput && result.isError !== true) {
-      const structured = result.structuredContent;
-      if (structured === undefined || structured === null) {
-        throw new HttpError(502, 'upstream_error', `tool "${tool}" declares an outputSchema but returned no structuredContent`);
-      }
-      const bad = entry.validateOutput(structured);
-      if (bad) {
-        throw new HttpError(502, 'upstream_error', `tool "${tool}" returned structuredContent that does not match its outputSchema: ${bad.slice(0, 3).map((p) => p.message).join('; ')}`, {
-          details: bad,
-        });
-      }
-    }
+    const result = await callUpstream(ctx, entry, args, { ...options, timeoutMs });
     return { tool, response: ctx.files ? await mapWithFiles(result, ctx.maxResponseChars, ctx.files) : mapToolResult(result, ctx.maxResponseChars) };
   } catch (error) {
     const mapped = mapCallError(error, tool, timeoutMs);

@@ -8,11 +8,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import { serializeSpec } from '../openapi/serialize.js';
 import { createAdapter, refuse, type Adapter, type AdapterOptions } from './app.js';
+import { createAuthenticator } from './identity/static-auth.js';
+import { combinedBackend } from './mcp-face/backend.js';
+import { createMcpFace, type McpFace } from './mcp-face/face.js';
 import { combineSpecs } from './combine-specs.js';
 import { createRequestGuard } from './guards.js';
 import { errorBody } from './http-error.js';
 import { InflightLimiter, type InflightLimits } from './inflight.js';
 import type { SupervisedUpstream } from './supervisor.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './app.js';
+import { DEFAULT_MAX_RESPONSE_CHARS } from './map-result.js';
+import { DEFAULT_MAX_BODY_BYTES } from './read-body.js';
 
 export interface MultiServerOptions extends Omit<AdapterOptions, 'upstream' | 'specOptions'> {
   servers: { name: string; upstream: SupervisedUpstream }[];
@@ -28,6 +34,10 @@ export interface MultiAdapter {
   readonly adapters: ReadonlyMap<string, Adapter>;
   readonly json: string;
   readonly yaml: string;
+  /** The combined MCP face (`/mcp`: every server's tools), unless the MCP face is off. */
+  readonly mcp?: McpFace;
+  /** Every MCP face (the combined one and each server's), for the drain on shutdown. */
+  readonly faces: McpFace[];
   /** New public base URL: every server's spec and the combined one are rebuilt. */
   republish(serverUrl: string): void;
   dispose(): void;
@@ -56,23 +66,62 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
       onSpecError?.(error);
     }
   };
+  const limiters = new Map(servers.map((s) => [s.name, new InflightLimiter(s.upstream, inflight)]));
+  const mcpSettings = adapterOptions.mcp;
+  const combined =
+    mcpSettings === false
+      ? undefined
+      : combinedBackend(
+          servers.map((s) => ({
+            name: s.name,
+            caller: limiters.get(s.name)!,
+            get ready() {
+              return s.upstream.ready;
+            },
+            current: () => {
+              const adapter = adapters.get(s.name);
+              return adapter ? { catalog: s.upstream.catalog, routes: adapter.published.routes } : undefined;
+            },
+          })),
+        );
+  const authenticator = adapterOptions.authenticator ?? createAuthenticator(adapterOptions.auth ?? { type: 'none' });
+  const mcp = combined
+    ? createMcpFace({
+        backend: combined,
+        authenticator,
+        ...(adapterOptions.rateLimiter ? { rateLimiter: adapterOptions.rateLimiter } : {}),
+        ...(adapterOptions.logger ? { logger: adapterOptions.logger } : {}),
+        logArgs: adapterOptions.logArgs ?? false,
+        callTimeoutMs: adapterOptions.limits?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+        maxResponseChars: adapterOptions.limits?.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS,
+        maxBodyBytes: adapterOptions.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        ...(mcpSettings && mcpSettings.sessions ? { sessions: mcpSettings.sessions } : {}),
+      })
+    : undefined;
   const bring = (name: string, upstream: SupervisedUpstream) => {
     if (adapters.has(name) || !upstream.hasCatalog) return;
     const adapter = createAdapter({
       ...adapterOptions,
+      authenticator,
       // Checked once, here, for every route (the servers' own included).
       guardRequests: false,
-      upstream: new InflightLimiter(upstream, inflight),
+      upstream: limiters.get(name)!,
       specOptions: { ...specOptions, serverUrl: `${base}/${name}` },
+      ...(mcpSettings === false ? {} : { mcp: { ...mcpSettings, basePath: `/${name}` } }),
     });
     adapters.set(name, adapter);
     rebuild();
+    combined?.toolsChanged();
   };
   const listeners: (() => void)[] = [];
   for (const { name, upstream } of servers) {
     const onState = () => bring(name, upstream);
     // Registered after the adapter's own 'catalog' listener, so its spec is already rebuilt.
-    const onCatalog = () => setImmediate(rebuild);
+    const onCatalog = () =>
+      setImmediate(() => {
+        rebuild();
+        combined?.toolsChanged();
+      });
     upstream.on('state', onState);
     upstream.on('catalog', onCatalog);
     listeners.push(() => {
@@ -95,7 +144,8 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     if (server) {
       const adapter = adapters.get(first);
       if (!adapter || !server.upstream.ready) {
-        if (adapter && url.slice(end).startsWith('/openapi.')) return adapter.handler(Object.assign(req, { url: url.slice(end) }), res);
+        // The spec stays readable, and MCP sessions outlive a respawn (their calls fail with a JSON-RPC error meanwhile).
+        if (adapter && /^\/(?:openapi\.|mcp(?:$|\?)|sse(?:$|\?)|messages(?:$|\?))/.test(url.slice(end))) return adapter.handler(Object.assign(req, { url: url.slice(end) }), res);
         const after = String(server.upstream.retryAfterSeconds());
         return send(res, 503, errorBody('upstream_unavailable', `the MCP server "${first}" is not available (${server.upstream.state}); retry in ${after} s`), { 'Retry-After': after });
       }
@@ -103,6 +153,7 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
       return adapter.handler(req, res);
     }
     const path = q < 0 ? url : url.slice(0, q);
+    if (mcp?.handle(req, res, path)) return;
     if (path.startsWith('/jobs/')) {
       // Every server's adapter shares one job runner: any of them reads (or cancels) the job.
       const any = adapters.values().next().value;
@@ -130,6 +181,10 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
   return {
     handler,
     adapters,
+    ...(mcp ? { mcp } : {}),
+    get faces() {
+      return [...(mcp ? [mcp] : []), ...[...adapters.values()].flatMap((a) => (a.mcp ? [a.mcp] : []))];
+    },
     get json() {
       return json;
     },
@@ -145,6 +200,7 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     dispose() {
       for (const off of listeners) off();
       for (const adapter of adapters.values()) adapter.dispose();
+      void mcp?.close();
     },
   };
 }

@@ -13,7 +13,7 @@ import { StdinBacklogError } from '../mcp/stdio-transport.js';
 import type { Target } from '../mcp/target.js';
 import { HttpError } from './http-error.js';
 import type { ToolResultLike } from './map-result.js';
-import { Upstream, type CallOptions, type ToolCaller, type UpstreamOptions, type UpstreamState } from './upstream.js';
+import { Upstream, type CallOptions, type ForwardedNotification, type RequestOptions, type ToolCaller, type UpstreamOptions, type UpstreamState } from './upstream.js';
 
 export interface SupervisorOptions extends UpstreamOptions {
   /** First retry delay (default 500 ms); doubled on each failure. */
@@ -39,6 +39,8 @@ export interface SupervisorEvents {
   scheduled: [delayMs: number];
   /** Connected again after a drop. */
   reconnected: [attempt: number];
+  /** A resources/prompts notification of the live connection, to forward. */
+  notification: [ForwardedNotification, Record<string, unknown>];
 }
 
 export const BACKOFF_INITIAL_MS = 500;
@@ -127,7 +129,17 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike> {
     const up = this.current;
     if (!up || this.currentState !== 'ready' || this.draining) return Promise.reject(this.unavailable());
-    const call = up.callTool(name, args, options);
+    return this.watch(up, up.callTool(name, args, options));
+  }
+
+  request(method: string, params: Record<string, unknown>, options: RequestOptions): Promise<Record<string, unknown>> {
+    const up = this.current;
+    if (!up || this.currentState !== 'ready' || this.draining) return Promise.reject(this.unavailable());
+    return this.watch(up, up.request(method, params, options));
+  }
+
+  /** HTTP upstreams: a network error restarts the connection and rejects as "unreachable". */
+  private watch<T>(up: Upstream, call: Promise<T>): Promise<T> {
     if (!this.http) return call;
     return call.catch((error: unknown) => {
       if (!isNetworkError(error)) throw error;
@@ -183,6 +195,7 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     this.readySince = Date.now();
     up.on('down', (error) => this.onDown(up, error));
     up.on('catalog', (catalog) => this.setCatalog(catalog));
+    up.on('notification', (method, params) => this.emit('notification', method, params));
     this.setCatalog(up.catalog);
     this.setState('ready');
     this.startPing();

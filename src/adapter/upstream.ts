@@ -39,13 +39,34 @@ export interface CallProgress {
   message?: string;
 }
 
+/** Options of a pass-through request (resources, prompts, completion): the call's budget, abort and caller. */
+export type RequestOptions = Omit<CallOptions, 'onProgress'>;
+
+/**
+ * Notifications of the upstream that the MCP face forwards to its clients (the tool list is followed through
+ * the 'catalog' event instead, once the routes are rebuilt).
+ */
+export type ForwardedNotification = 'notifications/resources/list_changed' | 'notifications/prompts/list_changed' | 'notifications/resources/updated';
+export const FORWARDED_NOTIFICATIONS: readonly ForwardedNotification[] = [
+  'notifications/resources/list_changed',
+  'notifications/prompts/list_changed',
+  'notifications/resources/updated',
+];
+
 /** What the adapter needs from an upstream: tests may pass anything with this shape. */
 export interface ToolCaller {
   readonly catalog: ToolCatalog;
   readonly ready: boolean;
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolResultLike>;
+  /**
+   * Any other request to the server (resources/*, prompts/*, completion/complete), answered with its raw result.
+   * Absent: the MCP face serves tools only.
+   */
+  request?(method: string, params: Record<string, unknown>, options: RequestOptions): Promise<Record<string, unknown>>;
   on?(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown;
   off?(event: 'catalog', listener: (catalog: ToolCatalog) => void): unknown;
+  on?(event: 'notification', listener: (method: ForwardedNotification, params: Record<string, unknown>) => void): unknown;
+  off?(event: 'notification', listener: (method: ForwardedNotification, params: Record<string, unknown>) => void): unknown;
 }
 
 export interface UpstreamOptions extends ConnectOptions {
@@ -58,6 +79,8 @@ export interface UpstreamEvents {
   catalog: [ToolCatalog];
   /** The connection dropped; carries the child's last stderr lines when there are some. */
   down: [McpConnectionError];
+  /** A resources/prompts notification to forward. */
+  notification: [ForwardedNotification, Record<string, unknown>];
 }
 
 export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller {
@@ -122,6 +145,11 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
     const { session } = connection;
     session.onclose = () => this.onClosed(connection);
     session.setNotificationHandler('notifications/tools/list_changed', () => void this.refreshCatalog(connection));
+    for (const method of FORWARDED_NOTIFICATIONS) {
+      session.setNotificationHandler(method, (params) => {
+        if (connection === this.connection) this.emit('notification', method, params);
+      });
+    }
     this.setState('ready');
   }
 
@@ -167,12 +195,22 @@ export class Upstream extends EventEmitter<UpstreamEvents> implements ToolCaller
     }).then(checkCallResult);
   }
 
+  /** A pass-through request (resources/*, prompts/*, completion/complete). Rejects like callTool. */
+  request(method: string, params: Record<string, unknown>, options: RequestOptions): Promise<Record<string, unknown>> {
+    const connection = this.connection;
+    if (!connection || this.currentState !== 'ready') {
+      return Promise.reject(new McpConnectionError('closed', `the MCP server is ${this.currentState}`));
+    }
+    return connection.session.request(method, params, { timeout: options.timeoutMs, signal: options.signal });
+  }
+
   /** Closes the connection (stdin close → SIGTERM → SIGKILL for a child). Never throws. */
   async close(): Promise<void> {
     this.setState('closed');
     const connection = this.connection;
     this.connection = undefined;
     this.removeAllListeners('catalog');
+    this.removeAllListeners('notification');
     await connection?.close();
   }
 }

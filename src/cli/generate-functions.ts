@@ -35,7 +35,7 @@ Examples:
         '{ "type": "mcp", … } tool block: read-only tools need no approval, the others always do. --header ' +
         'names go into the block with placeholder values, never the secrets themselves.',
     )
-    .requiredOption('--server-url <url>', 'the URL OpenAI will use to reach the MCP server')
+    .requiredOption('--server-url <url>', 'the URL OpenAI will use to reach the MCP server (a bare https://host means mcp-actions serve there: https://host/mcp)')
     .requiredOption('--label <name>', 'server_label: a short name for the server')
     .option('--include <glob>', 'only tools whose name matches (repeatable)', collect)
     .option('--exclude <glob>', 'leave out tools whose name matches (repeatable)', collect);
@@ -44,6 +44,7 @@ Examples:
     `
 Examples:
   $ mcp-actions generate responses-mcp --server-url https://mcp.example.com/mcp --label notes -- node fixtures/servers/demo.mjs
+  $ mcp-actions generate responses-mcp --server-url https://my-adapter.example.com --label notes -- node fixtures/servers/demo.mjs
   $ mcp-actions generate responses-mcp --server-url https://mcp.example.com/mcp --label notes --header "Authorization: Bearer $TOKEN"`,
   );
   mcp.action((server: string[], opts) =>

@@ -60,10 +60,10 @@ Examples:
 
   const gpt = group
     .command('gpt')
-    .summary('write a Custom GPT bundle: openapi.yaml, instructions.md, privacy-policy.md, SETUP.md')
+    .summary('write a Custom GPT bundle: openapi.yaml, instructions.md, privacy-policy.md, SETUP.md, PLUGIN.md')
     .description('Generate everything the GPT builder asks for, ready to paste, into --out-dir.')
     .option('--out-dir <dir>', 'directory to write the bundle to (created if missing)')
-    .option('--templates <dir>', 'directory with instructions.md, privacy-policy.md, SETUP.md templates to use instead of the bundled ones')
+    .option('--templates <dir>', 'directory with instructions.md, privacy-policy.md, SETUP.md, PLUGIN.md templates to use instead of the bundled ones')
     .option('--privacy-url <url>', 'where you publish privacy-policy.md (shown in SETUP.md)')
     .option('--force', 'overwrite files that already exist in --out-dir');
   addAuthOptions(addSpecOptions(addTargetOptions(gpt))).addHelpText(

@@ -13,7 +13,8 @@ export function defineServe(program: Command, run: Runner): void {
     .summary('serve the REST adapter: each POST /tools/{name} becomes a tools/call')
     .description(
       'Connect to an MCP server once and serve the REST adapter for its spec: POST /tools/{operationId}, ' +
-        'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz.',
+        'GET /openapi.json, /openapi.yaml, /docs, /healthz, /readyz; and the same tools as a remote MCP server ' +
+        'at /mcp (Streamable HTTP) and /sse (the old HTTP+SSE transport).',
     );
   addTargetOptions(cmd);
   inOptionsGroup(cmd, HELP_GROUP.listen, (c) =>
@@ -31,6 +32,12 @@ export function defineServe(program: Command, run: Runner): void {
       .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)'),
   );
   addSpecOptions(cmd, { hideServerUrl: true });
+  inOptionsGroup(cmd, HELP_GROUP.mcp, (c) =>
+    c
+      .option('--no-mcp', 'serve the REST routes only (no /mcp, /sse, /messages: the remote MCP server)')
+      .option('--max-sessions <n>', 'MCP sessions at once; past it the least recently used idle one is closed', '1000')
+      .option('--session-timeout <ms>', 'an MCP session idle this long is closed (its client re-initialises)', '1800000'),
+  );
   inOptionsGroup(cmd, HELP_GROUP.limits, (c) =>
     c
       .option('--call-timeout <ms>', 'longest a request waits for a call; with --no-async slower calls answer 504 and are cancelled upstream', '40000')

@@ -1,6 +1,7 @@
 /**
  * `mcp-actions generate gpt`: the Custom GPT bundle in --out-dir: openapi.yaml, instructions.md,
- * privacy-policy.md, SETUP.md. The three texts come from templates/, overridable with --templates DIR.
+ * privacy-policy.md, SETUP.md, and PLUGIN.md (the same adapter as a ChatGPT plugin, for users moving off GPTs).
+ * The texts come from templates/, overridable with --templates DIR.
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -24,7 +25,7 @@ export interface GenerateGptOptions extends TargetOptions, SpecFlags {
 }
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
-export const BUNDLE_TEXTS = ['instructions.md', 'privacy-policy.md', 'SETUP.md'] as const;
+export const BUNDLE_TEXTS = ['instructions.md', 'privacy-policy.md', 'SETUP.md', 'PLUGIN.md'] as const;
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
@@ -68,9 +69,10 @@ export async function generateGptCommand(operands: string[], opts: GenerateGptOp
     'instructions.md': instructions.text.endsWith('\n') ? instructions.text : `${instructions.text}\n`,
     'privacy-policy.md': renderBundleText(templates['privacy-policy.md'], values),
     'SETUP.md': renderBundleText(templates['SETUP.md'], values),
+    'PLUGIN.md': renderBundleText(templates['PLUGIN.md'], values),
   };
   for (const note of instructions.notes) io.stderr(`${formatNote(note)}\n`);
-  for (const name of ['privacy-policy.md', 'SETUP.md'] as const) {
+  for (const name of ['privacy-policy.md', 'SETUP.md', 'PLUGIN.md'] as const) {
     const unknown = unknownPlaceholders(templates[name], values);
     if (unknown.length) io.stderr(`warning: ${name}: unknown placeholders ${unknown.map((u) => `{{${u}}}`).join(', ')} left as they are\n`);
   }

@@ -1,5 +1,5 @@
 /** `mcp-actions generate responses-mcp`: the Responses API `{ type: "mcp" }` tool block for a server. */
-import { buildResponsesMcpTool } from '../functions/responses-mcp.js';
+import { buildResponsesMcpTool, mcpEndpointUrl } from '../functions/responses-mcp.js';
 import { formatNote } from '../openapi/notes.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { listTools } from '../mcp/introspect.js';
@@ -20,8 +20,10 @@ export async function generateResponsesMcpCommand(operands: string[], opts: Gene
   // check --server-url and --label before connecting anywhere
   buildResponsesMcpTool({ server: { name: '', version: '' }, tools: [] }, { serverUrl: opts.serverUrl, label: opts.label });
   const noTarget = operands.length === 0 && opts.url === undefined && opts.config === undefined;
+  const endpoint = mcpEndpointUrl(opts.serverUrl);
+  if (endpoint !== opts.serverUrl) io.stderr(`server_url: ${endpoint} (the MCP endpoint of mcp-actions serve at ${opts.serverUrl}; give a URL with a path to use another one)\n`);
   // --header is what OpenAI sends to --server-url; it is also used to list the tools when that goes over HTTP
-  const resolved = await resolveTarget({ ...opts, header: undefined, ...(noTarget ? { url: opts.serverUrl } : {}) }, operands, io);
+  const resolved = await resolveTarget({ ...opts, header: undefined, ...(noTarget ? { url: endpoint } : {}) }, operands, io);
   const target: Target = resolved.kind === 'http' ? { ...resolved, headers: { ...resolved.headers, ...headers } } : resolved;
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -34,9 +36,9 @@ export async function generateResponsesMcpCommand(operands: string[], opts: Gene
     exclude: opts.exclude,
     onNote: (note) => io.stderr(`${formatNote(note)}\n`),
   });
-  const url = new URL(opts.serverUrl);
+  const url = new URL(endpoint);
   if (url.protocol !== 'https:' || /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(url.hostname)) {
-    io.stderr(`warning: OpenAI must reach ${opts.serverUrl} from the internet; use a public https URL\n`);
+    io.stderr(`warning: OpenAI must reach ${endpoint} from the internet; use a public https URL\n`);
   }
   const approval = block.require_approval;
   io.stderr(

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
-import type { AdapterLimits } from '../adapter/app.js';
+import type { AdapterLimits, McpFaceSettings } from '../adapter/app.js';
 import type { JobRunner } from '../adapter/jobs/job-runner.js';
 import type { FileStore } from '../adapter/store/file-store.js';
 import { listen } from '../adapter/listen.js';
@@ -26,6 +26,7 @@ export interface MultiShared {
   auth: AdapterAuth;
   limits: ServeLimits;
   adapterLimits: AdapterLimits;
+  mcp: false | McpFaceSettings;
   logger: Logger;
   timeoutMs: number;
   port: number;
@@ -85,6 +86,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     logger,
     logArgs: shared.logArgs,
     rateLimiter,
+    mcp: shared.mcp,
     ...(shared.jobs ? { jobs: shared.jobs } : {}),
     ...(shared.fileStore ? { fileStore: shared.fileStore } : {}),
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
@@ -99,14 +101,18 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
       const state = s.upstream.ready && adapter ? describeServed(adapter.published.routes, s.upstream.catalog.tools.length) : 'NOT STARTED (retrying; its routes answer 503)';
       io.stderr(`  /${s.name}: ${state}\n`);
     }
-    io.stderr(`serving ${servers.length} servers at ${listening.url}\n  spec: ${shared.publicUrl ?? localUrl}/openapi.json   auth: ${shared.auth.type}\n`);
+    const shownBase = shared.publicUrl ?? localUrl;
+    io.stderr(
+      `serving ${servers.length} servers at ${listening.url}\n  spec: ${shownBase}/openapi.json   auth: ${shared.auth.type}\n` +
+        (multi.mcp ? `  mcp: ${shownBase}/mcp (every server's tools), ${shownBase}/{server}/mcp (one server's)\n` : ''),
+    );
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
     await control.stop;
     io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
     const cancelled = (await shared.jobs?.stop()) ?? 0;
     if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
-    const { drained, cut, waitedMs } = await shutdown(listening.server, upstreams, limits.drainTimeoutMs, control.cut);
+    const { drained, cut, waitedMs } = await shutdown(listening.server, [...multi.faces, ...upstreams], limits.drainTimeoutMs, control.cut);
     io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
     return cut ? EXIT_INTERRUPTED : 0;
   } finally {

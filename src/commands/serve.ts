@@ -17,13 +17,14 @@ import { describeTarget } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
+import { parseMcpFlags, type ServeMcpFlags } from './serve-mcp.js';
 import { createFileStore, createJobRunner, parseJobFlags, type JobFlags } from './serve-jobs.js';
 import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -56,6 +57,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const maxResponseChars = parseIntFlag(opts.maxResponseChars, '--max-response-chars', DEFAULT_MAX_RESPONSE_CHARS, 1000);
   const maxBodyBytes = parseIntFlag(opts.maxBody, '--max-body', DEFAULT_MAX_BODY_BYTES);
   const limits = parseServeLimits(opts);
+  const mcp = parseMcpFlags(opts);
   const jobSettings = opts.async === false ? undefined : parseJobFlags(opts, callTimeoutMs);
   const allowedHosts = parseAllowedHosts(opts.allowedHost);
   const noAuth = opts.auth === false;
@@ -90,7 +92,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const jobs = jobSettings ? createJobRunner(jobSettings, logger) : undefined;
   const fileStore = createFileStore(opts);
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
+    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -124,6 +126,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
       logger,
       logArgs: opts.logArgs === true,
+      mcp,
       ...(jobs ? { jobs } : {}),
       fileStore,
     });
@@ -135,7 +138,8 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     const { server } = upstream.catalog;
     io.stderr(
       `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
-        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n`,
+        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
+        (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
     );
     io.stdout(`${listening.url}\n`);
     control.onListening?.(listening.url);
@@ -144,7 +148,8 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     // Jobs first, while the upstream is still there to receive their cancellation.
     const cancelled = (await jobs?.stop()) ?? 0;
     if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
-    const { drained, cut, waitedMs } = await shutdown(listening.server, [upstream], limits.drainTimeoutMs, control.cut);
+    // Then the MCP face: its long-lived streams would otherwise hold the drain open until the timeout.
+    const { drained, cut, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs, control.cut);
     stopped = true;
     adapter.dispose();
     io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);

@@ -12,7 +12,7 @@ import { selectTools } from '../openapi/select-tools.js';
 export interface ResponsesMcpOptions {
   include?: string[];
   exclude?: string[];
-  /** URL OpenAI uses to reach the server (public, https). */
+  /** URL OpenAI uses to reach the server (public, https); a bare origin means its `/mcp` (mcp-actions serve). */
   serverUrl: string;
   label: string;
   /** Names of the headers OpenAI must send; values are rendered as placeholders. */
@@ -32,6 +32,21 @@ export interface ResponsesMcpTool {
 
 export const SERVER_LABEL_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 
+/**
+ * The MCP endpoint of a server URL: a bare origin (`https://host`, `https://host/`) is where `mcp-actions serve`
+ * runs, whose MCP face answers at `/mcp`; any URL with a path is taken as the endpoint itself.
+ */
+export function mcpEndpointUrl(serverUrl: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(serverUrl);
+  } catch {
+    return serverUrl;
+  }
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash) return serverUrl;
+  return `${parsed.origin}/mcp`;
+}
+
 export function buildResponsesMcpTool(catalog: ToolCatalog, options: ResponsesMcpOptions): ResponsesMcpTool {
   checkServerUrl(options.serverUrl);
   if (!SERVER_LABEL_PATTERN.test(options.label)) {
@@ -47,7 +62,7 @@ export function buildResponsesMcpTool(catalog: ToolCatalog, options: ResponsesMc
   const block: ResponsesMcpTool = {
     type: 'mcp',
     server_label: options.label,
-    server_url: options.serverUrl,
+    server_url: mcpEndpointUrl(options.serverUrl),
     allowed_tools: tools.map((t) => t.name),
     require_approval: {
       ...(readOnly.length ? { never: { tool_names: readOnly } } : {}),

@@ -1,6 +1,7 @@
 /**
- * SETUP.md and privacy-policy.md of the GPT bundle: what to paste where in the GPT builder (schema,
- * authentication type and header name or OAuth URLs, privacy policy URL). Pure.
+ * SETUP.md, PLUGIN.md and privacy-policy.md of the GPT bundle: what to paste where in the GPT builder (schema,
+ * authentication type and header name or OAuth URLs, privacy policy URL), and how to add the same adapter to
+ * ChatGPT as a plugin (its MCP face). Pure.
  * @see platform-facts.md "Auth: None | API key (Basic, Bearer, Custom header) | OAuth"
  */
 import type { ToolCatalog } from '../mcp/catalog.js';
@@ -37,11 +38,42 @@ export function authSetupText(auth: AuthOptions): string {
   }
 }
 
+/** The "Add custom MCP server" dialog of ChatGPT plugins: plugins authenticate with OAuth or not at all. */
+export function pluginAuthText(auth: AuthOptions): string {
+  switch (auth.type) {
+    case 'none':
+      return '- **No authentication**: anyone who has the URL can call the tools, so only for tools that are safe for that.';
+    case 'oauth':
+      return [
+        '- **OAuth**. ChatGPT finds the authorization server from the adapter\'s protected-resource metadata and',
+        '  registers itself, or asks for the client ID and secret of your OAuth app (then add the callback URL it',
+        '  shows to the app\'s allowed redirect URLs). The adapter checks every token, audience included.',
+      ].join('\n');
+    default:
+      return [
+        `- ChatGPT plugins authenticate with OAuth or not at all: they cannot send the static ${auth.type === 'api-key' ? 'API key' : auth.type === 'bearer' ? 'bearer token' : 'user and password'}`,
+        '  this action uses. Run the adapter for the plugin with OAuth (`serve --auth oauth` and your',
+        '  authorization server), or, for tools that are safe for anyone, without auth.',
+      ].join('\n');
+  }
+}
+
+/** The number of tools the spec's operations reach (each tool operation, and every tool of a generic one). */
+function toolCount(build: BuildResult): number {
+  const names = new Set<string>();
+  for (const op of build.operations) {
+    const post = build.spec.paths?.[op.path]?.post as Record<string, unknown> | undefined;
+    if (typeof post?.['x-mcp-tool'] === 'string') names.add(post['x-mcp-tool']);
+    for (const n of (post?.['x-mcp-tools'] as unknown[] | undefined) ?? []) if (typeof n === 'string') names.add(n);
+  }
+  return names.size;
+}
+
 export interface BundleValues {
   privacyUrl?: string;
 }
 
-/** The placeholder values SETUP.md and privacy-policy.md templates can use. */
+/** The placeholder values SETUP.md, PLUGIN.md and privacy-policy.md templates can use. */
 export function bundleValues(catalog: ToolCatalog, build: BuildResult, auth: AuthOptions, extra: BundleValues = {}): Record<string, string> {
   const serverUrl = build.spec.servers?.[0]?.url ?? '';
   const consequential = build.operations.filter((o) => build.spec.paths?.[o.path]?.post?.['x-openai-isConsequential'] === true);
@@ -54,6 +86,10 @@ export function bundleValues(catalog: ToolCatalog, build: BuildResult, auth: Aut
     consequential_operations: consequential.length ? consequential.map((o) => `\`${o.operationId}\``).join(', ') : '(none)',
     auth_setup: authSetupText(auth).split('\n').map((line) => `   ${line}`).join('\n'),
     privacy_url: extra.privacyUrl ?? 'the public URL where you publish privacy-policy.md (required for GPTs shared publicly)',
+    mcp_url: `${serverUrl.replace(/\/+$/, '')}/mcp`,
+    sse_url: `${serverUrl.replace(/\/+$/, '')}/sse`,
+    plugin_auth: pluginAuthText(auth).split('\n').map((line) => `   ${line}`).join('\n'),
+    tool_count: `${toolCount(build)} tools`,
   };
 }
 

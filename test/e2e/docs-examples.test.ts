@@ -75,7 +75,13 @@ const { join } = require('node:path');
 const args = process.argv.slice(2).filter((a) => a !== '-y' && a !== '--yes');
 const [pkg, ...rest] = args;
 const dir = join(process.cwd(), 'node_modules', pkg);
-const { bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+let bin;
+try {
+  ({ bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
+} catch {
+  process.stderr.write('docs-examples: the example runs npx ' + pkg + ', which is not installed here: add it to devDependencies, or mark the block <!-- example: not run: REASON -->\\n');
+  process.exit(127);
+}
 const file = typeof bin === 'string' ? bin : bin[pkg.split('/').pop()] ?? Object.values(bin)[0];
 const child = spawn(process.execPath, [join(dir, file), ...rest], { stdio: 'inherit' });
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));

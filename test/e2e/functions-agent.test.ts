@@ -3,6 +3,8 @@
  * talks to a stand-in Chat Completions endpoint (express on 127.0.0.1:0, streaming SSE) that answers one
  * tool call and then text; the tool call really runs on the MCP server.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -141,5 +143,28 @@ describe('examples/openai-agent.ts against a stand-in endpoint', () => {
     expect(toolMessage.content).toContain('# Research Report: tides');
     expect(toolMessage.content).toContain('Stage 4: Generating report');
     expect(result.text).toBe('Here is the report.');
+  }, 60_000);
+
+  it('runs as docs/openai.md shows it (npx tsx examples/openai-agent.ts "…" -- node fixtures/servers/demo.mjs): tsx is a dev dependency', async () => {
+    // npx would fetch a missing tsx (or take one from its own cache): the project must install it
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies.tsx).toBeDefined();
+    expect(existsSync(`${root}node_modules/tsx/package.json`)).toBe(true);
+    requests.length = 0;
+    script = [{ call: { name: 'get_forecast', arguments: '{"city":"Lisbon","units":null,"days":null}' } }, { text: ['Lisbon will be ', 'fine.'] }];
+    const child = spawn('npx', ['tsx', 'examples/openai-agent.ts', 'Weather in Lisbon?', '--', 'node', 'fixtures/servers/demo.mjs'], {
+      cwd: root,
+      env: { ...process.env, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: baseURL, OPENAI_MODEL: 'stand-in', npm_config_offline: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stdout).toBe('Lisbon will be fine.\n');
+    expect(stderr).toContain('called get_forecast {"city":"Lisbon"}');
+    expect(requests).toHaveLength(2);
   }, 60_000);
 });

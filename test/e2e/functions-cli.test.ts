@@ -3,6 +3,7 @@
  * fixture, server-everything (stdio) and a Streamable HTTP server in this file (127.0.0.1:0).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -135,6 +136,12 @@ describe('generate responses-mcp', () => {
     });
     expect(r.stdout + r.stderr).not.toContain('sekret');
     expect(r.stderr).toContain('3 read-only (no approval), 2 needing approval');
+    // docs/openai.md shows this command (one command) and this block
+    const page = readFileSync(new URL('../../docs/openai.md', import.meta.url), 'utf8');
+    const section = page.slice(page.indexOf('## Remote MCP in the Responses API'));
+    const command = /```sh\n([\s\S]*?)```/.exec(section)![1]!.replace(/\\\n\s*/g, '').trim();
+    expect(command).toBe('mcp-actions generate responses-mcp --server-url https://mcp.example.com/mcp --label notes --header "Authorization: Bearer $TOKEN" -- node fixtures/servers/demo.mjs');
+    expect(JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!)).toEqual(JSON.parse(r.stdout));
   });
 
   it('with no server given, connects to --server-url itself (HTTP), sending the real header but printing a placeholder', async () => {

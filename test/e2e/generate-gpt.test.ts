@@ -15,13 +15,13 @@ const demo = ['--', 'node', 'fixtures/servers/demo.mjs'];
 const flags = ['--server-url', 'https://api.example.com'];
 
 describe('generate gpt', { timeout: 120_000 }, () => {
-  it('writes openapi.yaml, instructions.md, privacy-policy.md and SETUP.md', async () => {
+  it('writes openapi.yaml, instructions.md, privacy-policy.md, SETUP.md and PLUGIN.md', async () => {
     const out = join(tmp, 'bundle');
     const result = await runCli(['generate', 'gpt', ...flags, '--auth', 'api-key', '--api-key-header', 'X-Demo-Key', '--privacy-url', 'https://example.com/privacy', '--out-dir', out, ...demo]);
     expect(result.stderr).not.toMatch(/unexpected error/);
     expect(result.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['SETUP.md', 'instructions.md', 'openapi.yaml', 'privacy-policy.md']);
-    expect(result.stdout.trim().split('\n')).toEqual(['openapi.yaml', 'instructions.md', 'privacy-policy.md', 'SETUP.md'].map((f) => join(out, f)));
+    expect((await readdir(out)).sort()).toEqual(['PLUGIN.md', 'SETUP.md', 'instructions.md', 'openapi.yaml', 'privacy-policy.md']);
+    expect(result.stdout.trim().split('\n')).toEqual(['openapi.yaml', 'instructions.md', 'privacy-policy.md', 'SETUP.md', 'PLUGIN.md'].map((f) => join(out, f)));
 
     const spec = parse(await readFile(join(out, 'openapi.yaml'), 'utf8'));
     await validateSpec(spec);
@@ -37,6 +37,16 @@ describe('generate gpt', { timeout: 120_000 }, () => {
     expect(setup).toContain('**Privacy policy**: https://example.com/privacy');
     expect(setup).toContain('`create_note`, `delete_note`');
     expect(setup).not.toContain('{{');
+
+    // PLUGIN.md: the same adapter as a ChatGPT plugin, at its MCP endpoint; an API key cannot be used there.
+    const plugin = await readFile(join(out, 'PLUGIN.md'), 'utf8');
+    expect(plugin).toContain('# Demo notes & weather as a ChatGPT plugin');
+    expect(plugin).toContain('**URL**: `https://api.example.com/mcp`');
+    expect(plugin).toContain('https://api.example.com/sse');
+    expect(plugin).toContain('Add custom MCP server');
+    expect(plugin).toContain('(5 tools)');
+    expect(plugin).toMatch(/cannot send the static API key/);
+    expect(plugin).not.toContain('{{');
 
     const privacy = await readFile(join(out, 'privacy-policy.md'), 'utf8');
     expect(privacy).toContain('# Privacy policy for Demo notes & weather');
@@ -58,6 +68,7 @@ describe('generate gpt', { timeout: 120_000 }, () => {
     const instructions = await readFile(join(out, 'instructions.md'), 'utf8');
     expect(instructions.startsWith('Custom for Demo notes & weather:\n- `add`: Read-only. Adds two numbers.\n')).toBe(true);
     expect(await readFile(join(out, 'SETUP.md'), 'utf8')).toContain('Authentication: **None**');
+    expect(await readFile(join(out, 'PLUGIN.md'), 'utf8')).toContain('**No authentication**');
   });
 
   it('instructions stay within 8,000 characters for 7,000-character descriptions', async () => {

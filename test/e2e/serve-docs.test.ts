@@ -1,33 +1,37 @@
 /**
- * GET /docs in a real headless browser (Debian's chromium through playwright-core): Swagger UI, served from the
+ * GET /docs in a real headless browser (the Chromium of the @sparticuz/chromium devDependency, or a system one: see
+ * test/helpers/browser.ts, through playwright-core): Swagger UI, served from the
  * swagger-ui-dist package with no CDN, lists every tool of the server.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.js';
 import { request, startAdapter, stdio, type Running } from './serve-helpers.js';
 
 let run: Running;
+let publicRun: Running;
 let context: BrowserContext | undefined;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   run = await startAdapter(stdio('fixtures/servers/demo.mjs'));
-  profile = await mkdtemp(join(tmpdir(), 'mcp-actions-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
+  publicRun = await startAdapter(stdio('fixtures/servers/demo.mjs'), { specOptions: { profile: 'generic', serverUrl: PUBLIC } });
+  ({ context, close: closeBrowser } = await launchBrowser());
+}, 240_000);
 
 afterAll(async () => {
-  await context?.close();
+  await closeBrowser?.();
   await run?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await publicRun?.close();
 });
+
+const PUBLIC = 'https://mcp-actions-public.example.com';
+
+/** The "Servers" list of the Swagger UI page. */
+async function serverChoices(page: Page): Promise<string[]> {
+  await page.waitForSelector('.servers select', { timeout: 20_000 });
+  return page.locator('.servers select option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+}
 
 describe('/docs', () => {
   it('serves the page and its assets locally, with a strict CSP', async () => {
@@ -60,6 +64,27 @@ describe('/docs', () => {
     expect(title).toContain('Demo notes & weather');
     expect([...origins]).toEqual([run.url]);
     expect(errors).toEqual([]);
+    expect(await serverChoices(page)).toEqual([run.url]); // the spec's server is this address: listed once
+    await page.close();
+  });
+
+  it('with --public-url, "Try it out" offers the local address first and calls it; the public URL comes second', async () => {
+    const page = await context!.newPage();
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') calls.push(r.url());
+    });
+    await page.goto(`${publicRun.url}/docs`);
+    expect(await serverChoices(page)).toEqual([publicRun.url, PUBLIC]);
+    const op = page.locator('.opblock-post', { has: page.locator('.opblock-summary-path', { hasText: 'get_forecast' }) });
+    await op.locator('.opblock-summary').click();
+    await op.locator('button.try-out__btn').click();
+    await op.locator('textarea.body-param__text').fill('{"city": "Lisbon"}');
+    await op.locator('button.execute').click();
+    const status = op.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor({ timeout: 20_000 });
+    expect((await status.innerText()).trim()).toBe('200');
+    expect(calls).toEqual([`${publicRun.url}/tools/get_forecast`]);
     await page.close();
   });
 });

@@ -25,6 +25,11 @@ describe('docs/ci.md workflow', () => {
     expect(runs.some((r) => r.includes('mcp-actions validate openapi.yaml --format github'))).toBe(true);
     expect(runs.some((r) => r.includes('mcp-actions validate openapi.yaml --check --'))).toBe(true);
     expect(runs.some((r) => r.includes('github.base_ref') && r.includes('mcp-actions diff'))).toBe(true);
+    // what works today: a packed tarball (test/e2e/pack.test.ts installs one the same way), not the registry (E404)
+    expect(runs).toContain('npm install -g ./tools/mcp-actions-0.1.0.tgz');
+    expect(runs.filter((r) => /npm (install|i) (-g )?mcp-actions\b/.test(r))).toEqual([]);
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(`mcp-actions-${version}.tgz`).toBe('mcp-actions-0.1.0.tgz'); // npm pack's file name: update docs/ci.md with the version
   });
 });
 
