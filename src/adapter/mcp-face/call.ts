@@ -58,11 +58,13 @@ export async function callFaceTool(
 ): Promise<ToolResultLike> {
   try {
     if (limits.rateLimiter) await limits.rateLimiter.take(scope.req, scope.identity);
-    const result = await runToolCall({ upstream: tool.caller, callTimeoutMs: limits.callTimeoutMs }, tool.entry, args, {
-      signal: scope.signal,
-      identity: scope.identity,
-      ...(scope.onProgress ? { onProgress: scope.onProgress } : {}),
-    });
+    const result = withoutTaskMeta(
+      await runToolCall({ upstream: tool.caller, callTimeoutMs: limits.callTimeoutMs }, tool.entry, args, {
+        signal: scope.signal,
+        identity: scope.identity,
+        ...(scope.onProgress ? progressAndStatus(scope.onProgress) : {}),
+      }),
+    );
     const fitted = fitCallResult(result, limits.maxResponseChars);
     outcome.status = fitted.result.isError === true ? 422 : 200;
     if (fitted.result.isError === true) outcome.errorType = 'tool_error';
@@ -79,6 +81,43 @@ export async function callFaceTool(
     }
     throw toRpcError(error, tool.name, limits.callTimeoutMs, outcome);
   }
+}
+
+/**
+ * Progress for the client from a call the upstream may run as an MCP task: its own progress notifications, and
+ * the task's status messages ("Gathering sources...") as progress with a message, counted 1, 2, 3 … while the
+ * server sends no progress of its own. Progress only ever increases, as the client's token requires.
+ */
+function progressAndStatus(send: (progress: CallProgress) => void): { onProgress: (p: CallProgress) => void; onStatus: (message: string) => void } {
+  let last = 0;
+  let own = false;
+  return {
+    onProgress: (p) => {
+      own = true;
+      if (p.progress <= last) return;
+      last = p.progress;
+      send(p);
+    },
+    onStatus: (message) => {
+      if (own) return;
+      last += 1;
+      send({ progress: last, message });
+    },
+  };
+}
+
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+
+/**
+ * The result without the upstream task's id in `_meta`: the face answers the call itself, its client never saw
+ * that task and cannot ask about it.
+ */
+function withoutTaskMeta(result: ToolResultLike): ToolResultLike {
+  const meta = (result as { _meta?: unknown })._meta;
+  if (!isObject(meta) || !(RELATED_TASK in meta)) return result;
+  const { [RELATED_TASK]: _task, ...rest } = meta;
+  const { _meta: _old, ...out } = result as ToolResultLike & { _meta?: unknown };
+  return (Object.keys(rest).length ? { ...out, _meta: rest } : out) as ToolResultLike;
 }
 
 /** A pass-through request (resources/*, prompts/*, completion/complete). */
