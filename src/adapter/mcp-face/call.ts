@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isMcpError, ErrorCode } from '../../mcp/json-rpc.js';
 import { HttpError } from '../http-error.js';
-import type { Identity } from '../identity/identity.js';
+import type { Authenticator, Identity } from '../identity/identity.js';
 import { mapCallError } from '../map-error.js';
 import type { ToolResultLike } from '../map-result.js';
 import { runToolCall } from '../pipeline/run-call.js';
@@ -20,6 +20,8 @@ export interface CallLimits {
   callTimeoutMs: number;
   maxResponseChars: number;
   rateLimiter?: RateLimiter;
+  /** The authenticator's per-tool check (scopes), as on the REST face. */
+  authorize?: Authenticator['authorize'];
 }
 
 export interface CallScope {
@@ -57,6 +59,7 @@ export async function callFaceTool(
   outcome: CallOutcome,
 ): Promise<ToolResultLike> {
   try {
+    limits.authorize?.(scope.identity, tool.entry.tool);
     if (limits.rateLimiter) await limits.rateLimiter.take(scope.req, scope.identity);
     const result = withoutTaskMeta(
       await runToolCall({ upstream: tool.caller, callTimeoutMs: limits.callTimeoutMs }, tool.entry, args, {
@@ -162,6 +165,11 @@ export function toRpcError(error: unknown, name: string, callTimeoutMs: number, 
   outcome.errorType = http.type;
   if (isMcpError(error) && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed) {
     return new RpcError(error.code, error.message.replace(/^(?:MCP error -?\d+:\s*)+/, ''), error.data);
+  }
+  if (http.status === 403) {
+    // Valid credentials without the scope this tool needs: HTTP 403 + the challenge where the answer is a plain
+    // POST response (the MCP authorization spec's step-up), a JSON-RPC error anyway.
+    return new RpcError(ErrorCode.InternalError, http.message, { type: http.type }, 403, http.headers);
   }
   const retry = http.headers?.['Retry-After'];
   const data: Record<string, unknown> = { type: http.type };
