@@ -7,8 +7,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { UsageError } from '../errors.js';
 import { errorBody, type ErrorType } from './http-error.js';
 import { isLoopbackHost } from './hosts.js';
+import { limitSockets, type SocketLimits } from './socket-limits.js';
 
-export interface ServerTimeouts {
+export interface ServerTimeouts extends SocketLimits {
   /** Time to receive the request headers (default 10 s). */
   headersTimeoutMs?: number;
   /** Time to receive the whole request (default 60 s). */
@@ -37,7 +38,7 @@ export interface Listening {
 export function listen(handler: RequestListener, port: number, host: string, timeouts: ServerTimeouts = {}): Promise<Listening> {
   const headersTimeout = timeouts.headersTimeoutMs ?? 10_000;
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often enough.
-  const server = createServer({ connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 4))) }, handler);
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 4))) }, limitSockets(handler, timeouts));
   server.headersTimeout = headersTimeout;
   server.requestTimeout = timeouts.requestTimeoutMs ?? 60_000;
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { McpConnectionError } from '../errors.js';
 import type { ToolCatalog } from '../mcp/catalog.js';
 import { connect, type Connection } from '../mcp/connect.js';
+import { StdinBacklogError } from '../mcp/stdio-transport.js';
 import type { Target } from '../mcp/target.js';
 import { HttpError } from './http-error.js';
 import type { ToolResultLike } from './map-result.js';
@@ -278,6 +279,7 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   /**
    * stdio: one message over `maxMessageBytes` makes the transport drop its buffer and close, which
    * waits for the child to exit (up to 4 s): kill it now instead, so pending calls answer 502 at once.
+   * stdio: a server that stopped reading its stdin while messages for it kept coming is restarted.
    * HTTP: a network error (the server went away mid-stream) restarts the connection.
    */
   private watchErrors(connection: Connection, up: Upstream): void {
@@ -291,6 +293,9 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
         } catch {
           // already gone
         }
+      } else if (error instanceof StdinBacklogError) {
+        // The transport is already closing the wedged server: log why, answer its calls 502, start a new one.
+        this.restart(up, error.message);
       } else if (this.http && isNetworkError(error)) {
         this.restart(up, `the MCP server connection failed (${describeNetworkError(error)})`);
       }

@@ -17,6 +17,17 @@ import spawn from 'cross-spawn';
 import { MalformedMessageError, type JsonRpcMessage, type SessionTransport } from './json-rpc.js';
 import { groupSpawnOptions, stopGroup, trackGroup } from './process-group.js';
 
+/**
+ * Messages that may wait for a server that is not reading its stdin. Calls are bounded by --max-inflight (64)
+ * and each adds a request and maybe a cancellation; thousands are the answers to a server's own request flood.
+ */
+const MAX_QUEUED_MESSAGES = 4096;
+
+/** The server stopped reading its stdin while messages kept coming: the connection is closed (then restarted). */
+export class StdinBacklogError extends Error {
+  override readonly name = 'StdinBacklogError';
+}
+
 /** The SDK's default bound for one message (10 MiB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
@@ -33,6 +44,11 @@ export interface StdioTransportOptions {
   env?: Record<string, string>;
   cwd?: string;
   maxMessageBytes?: number;
+  /**
+   * Bytes waiting to be read by the server on its stdin before it counts as wedged (default: 4 × maxMessageBytes,
+   * room for --max-inflight calls with large arguments to a server that reads slowly).
+   */
+  maxQueuedBytes?: number;
 }
 
 const NEWLINE = 0x0a;
@@ -51,10 +67,16 @@ export class StdioTransport implements SessionTransport {
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private corked = false;
+  /** One promise for every writer waiting on 'drain'; `settle` ends it (also when the connection closes). */
+  private drained?: { promise: Promise<void>; settle: (error?: Error) => void };
+  /** Messages written while stdin was over its high-water mark, since it last drained. */
+  private queuedWhileBlocked = 0;
   private readonly maxMessageBytes: number;
+  private readonly maxQueuedBytes: number;
 
   constructor(private readonly options: StdioTransportOptions) {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 4 * this.maxMessageBytes;
   }
 
   get pid(): number | undefined {
@@ -91,6 +113,7 @@ export class StdioTransport implements SessionTransport {
       });
       child.on('close', () => {
         this.child = undefined;
+        this.drained?.settle(new Error('Not connected'));
         this.onclose?.();
       });
       child.stdin?.on('error', (error) => this.onerror?.(error));
@@ -160,6 +183,17 @@ export class StdioTransport implements SessionTransport {
   send(message: JsonRpcMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin) return Promise.reject(new Error('Not connected'));
+    // A server that stops reading its stdin (while it keeps talking: a flood of server→client requests whose
+    // answers pile up here) would grow this queue without bound: past the bound it is treated as wedged.
+    if (stdin.writableNeedDrain) this.queuedWhileBlocked += 1;
+    if (stdin.writableLength > this.maxQueuedBytes || this.queuedWhileBlocked > MAX_QUEUED_MESSAGES) {
+      const error = new StdinBacklogError(
+        `the MCP server is not reading its stdin (${this.queuedWhileBlocked} messages, ${stdin.writableLength} bytes waiting for it); restarting it`,
+      );
+      this.onerror?.(error);
+      void this.close();
+      return Promise.reject(error);
+    }
     const json = `${JSON.stringify(message)}\n`;
     if (!this.corked && !stdin.writableEnded) {
       this.corked = true;
@@ -170,7 +204,25 @@ export class StdioTransport implements SessionTransport {
       });
     }
     if (stdin.write(json)) return Promise.resolve();
-    return new Promise((resolve) => stdin.once('drain', resolve));
+    // One 'drain' listener for every writer waiting on it (not one each: thousands would wait in a flood).
+    if (!this.drained) {
+      let settle!: (error?: Error) => void;
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = (error) => {
+          stdin.off('drain', onDrain);
+          if (this.drained?.promise === promise) this.drained = undefined;
+          if (error) reject(error);
+          else resolve();
+        };
+      });
+      const onDrain = () => {
+        this.queuedWhileBlocked = 0;
+        settle();
+      };
+      stdin.once('drain', onDrain);
+      this.drained = { promise, settle };
+    }
+    return this.drained.promise;
   }
 
   /**
@@ -181,6 +233,8 @@ export class StdioTransport implements SessionTransport {
     const child = this.child;
     this.partial = [];
     this.partialBytes = 0;
+    this.drained?.settle(new Error('Not connected'));
+    this.queuedWhileBlocked = 0;
     if (!child) return;
     this.child = undefined;
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));

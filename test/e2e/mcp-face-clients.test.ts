@@ -103,6 +103,28 @@ describe('v1 SDK Client', () => {
     }
   });
 
+  it('a task-required tool (simulate-research-query): the adapter runs the upstream task to its end; its status comes as progress', async () => {
+    const client = new Client({ name: 'v1-task', version: '0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${served.url}/mcp`)));
+    try {
+      const listed = (await client.listTools()).tools.find((t) => t.name === 'simulate-research-query')!;
+      // Listed like any tool: the face answers the call itself, so a client needs no task support.
+      expect(listed.execution).toBeUndefined();
+      const progress: { progress: number; message?: string }[] = [];
+      const result = await client.callTool({ name: 'simulate-research-query', arguments: { topic: 'tides' } }, undefined, { onprogress: (p) => progress.push(p) });
+      expect((result.content as { text: string }[])[0]!.text).toContain('# Research Report: tides');
+      expect(result.isError).not.toBe(true);
+      // The upstream task's id is not the client's business: it has no task to ask about.
+      expect(JSON.stringify(result._meta ?? {})).not.toContain('related-task');
+      const messages = progress.map((p) => p.message);
+      expect(messages).toContain('Gathering sources...');
+      expect(messages).toContain('Generating report...');
+      expect(progress.map((p) => p.progress)).toEqual(progress.map((_p, i) => i + 1));
+    } finally {
+      await client.close();
+    }
+  });
+
   it('over the old HTTP+SSE transport (/sse)', async () => {
     const client = new Client({ name: 'v1-sse', version: '0' });
     await client.connect(new SSEClientTransport(new URL(`${served.url}/sse`)));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/adapter/http-error.js';
 import { digestKey, type Authenticator } from '../../src/adapter/identity/identity.js';
 import { createRateLimiter } from '../../src/adapter/rate-limit.js';
-import { FAULT_SERVER, openSession, rpc, sseMessages } from './mcp-face-helpers.js';
+import { FAULT_SERVER, modern, openSession, rpc, sseMessages } from './mcp-face-helpers.js';
 import { request, startAdapter, stdio, type Running } from './serve-helpers.js';
 
 /** One identity per X-User header: two callers, two identities (as two OAuth users would be). */
@@ -18,6 +18,12 @@ const byUser: Authenticator = {
     const user = req.headers['x-user'];
     if (typeof user !== 'string' || user === '') throw new HttpError(401, 'unauthorized', 'send X-User', { headers: { 'WWW-Authenticate': 'Test' } });
     return { key: digestKey('test', user), kind: 'credential' };
+  },
+  // "reader" may call echo only (as an OAuth token without the write scope would).
+  authorize(identity, tool) {
+    if (identity?.key === digestKey('test', 'reader') && tool.name !== 'echo') {
+      throw new HttpError(403, 'forbidden', `calling "${tool.name}" needs the tools:write scope`, { headers: { 'WWW-Authenticate': 'Test error="insufficient_scope", scope="tools:write"' } });
+    }
   },
 };
 const alice = { 'x-user': 'alice' };
@@ -54,6 +60,56 @@ describe('sessions belong to who opened them', () => {
       const a = await rpc(`${run.url}${path}`, '{"jsonrpc":"2.0","id":1,"method":"ping"}', {}, method);
       expect(a.status, `${method} ${path}`).toBe(401);
       expect(a.headers.get('www-authenticate')).toBe('Test');
+    }
+  });
+});
+
+describe("the authenticator's per-tool check (scopes) holds on the MCP face", () => {
+  const reader = { 'x-user': 'reader' };
+  const challenge = 'Test error="insufficient_scope", scope="tools:write"';
+  it('a session call, a streamed call and a 2026-07-28 call: 403 + the challenge; the allowed tool works', async () => {
+    const session = await openSession(mcp, reader);
+    const inSession = { ...reader, 'mcp-session-id': session };
+    const plain = await rpc(mcp, call(1, 'slow', { ms: 1 }), inSession);
+    expect(plain.status).toBe(403);
+    expect(plain.headers.get('www-authenticate')).toBe(challenge);
+    expect(plain.message.error).toMatchObject({ code: -32603, data: { type: 'forbidden' } });
+    expect(plain.message.id).toBe(1);
+    // With a progress token the answer would be an event stream: the refusal still comes first, as a plain 403.
+    const streamed = await rpc(mcp, { ...call(2, 'slow', { ms: 1 }), params: { name: 'slow', arguments: { ms: 1 }, _meta: { progressToken: 'p' } } }, inSession);
+    expect(streamed.status).toBe(403);
+    expect(streamed.headers.get('www-authenticate')).toBe(challenge);
+    const m = modern('tools/call', { name: 'slow', arguments: { ms: 1 } }, 'slow');
+    const stateless = await rpc(mcp, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: m.params }, { ...reader, ...m.headers });
+    expect(stateless.status).toBe(403);
+    expect(stateless.headers.get('www-authenticate')).toBe(challenge);
+    expect((await rpc(mcp, call(4, 'echo', { id: 'allowed' }), inSession)).message.result.structuredContent.id).toBe('allowed');
+    // Another identity is not limited by it.
+    const other = await openSession(mcp, { 'x-user': 'writer' });
+    expect((await rpc(mcp, call(5, 'slow', { ms: 1 }), { 'x-user': 'writer', 'mcp-session-id': other })).status).toBe(200);
+  });
+  it('over the old SSE transport: a JSON-RPC error on the stream', async () => {
+    const controller = new AbortController();
+    const sse = await fetch(`${run.url}/sse`, { headers: { ...reader, accept: 'text/event-stream' }, signal: controller.signal });
+    const stream = sse.body!.getReader();
+    let text = '';
+    const until = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await stream.read();
+        if (done) throw new Error(`the stream ended: ${text}`);
+        text += Buffer.from(value).toString();
+      }
+    };
+    try {
+      await until('event: endpoint');
+      const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(text)![1]!;
+      expect((await rpc(`${run.url}${endpoint}`, call(7, 'slow', { ms: 1 }), reader)).status).toBe(202);
+      await until('"id":7');
+      const answer = sseMessages(text).find((msg) => msg.id === 7);
+      expect(answer.error).toMatchObject({ code: -32603, data: { type: 'forbidden' } });
+      expect(answer.error.message).toMatch(/needs the tools:write scope/);
+    } finally {
+      controller.abort();
     }
   });
 });

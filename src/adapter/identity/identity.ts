@@ -31,6 +31,13 @@ export interface Authenticator {
    * or wrong credentials. Reads only the request's headers and URL (never the body).
    */
   authenticate(req: IncomingMessage): Identity | Promise<Identity>;
+  /**
+   * Throws an HttpError 403 (`insufficient_scope`) unless `identity` may call `tool`; absent = every
+   * authenticated caller may call every tool. Every face calls it once the tool is known.
+   */
+  authorize?(identity: Identity | undefined, tool: { name: string; annotations?: { readOnlyHint?: boolean } }): void;
+  /** The RFC 9728 protected-resource metadata to serve at /.well-known/oauth-protected-resource, if any. */
+  resourceMetadata?(): Record<string, unknown>;
 }
 
 export const ANONYMOUS: Identity = Object.freeze({ key: 'anonymous', kind: 'anonymous' });

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isMcpError, ErrorCode } from '../../mcp/json-rpc.js';
 import { HttpError } from '../http-error.js';
-import type { Identity } from '../identity/identity.js';
+import type { Authenticator, Identity } from '../identity/identity.js';
 import { mapCallError } from '../map-error.js';
 import type { ToolResultLike } from '../map-result.js';
 import { runToolCall } from '../pipeline/run-call.js';
@@ -20,6 +20,8 @@ export interface CallLimits {
   callTimeoutMs: number;
   maxResponseChars: number;
   rateLimiter?: RateLimiter;
+  /** The authenticator's per-tool check (scopes), as on the REST face. */
+  authorize?: Authenticator['authorize'];
 }
 
 export interface CallScope {
@@ -57,12 +59,15 @@ export async function callFaceTool(
   outcome: CallOutcome,
 ): Promise<ToolResultLike> {
   try {
+    limits.authorize?.(scope.identity, tool.entry.tool);
     if (limits.rateLimiter) await limits.rateLimiter.take(scope.req, scope.identity);
-    const result = await runToolCall({ upstream: tool.caller, callTimeoutMs: limits.callTimeoutMs }, tool.entry, args, {
-      signal: scope.signal,
-      identity: scope.identity,
-      ...(scope.onProgress ? { onProgress: scope.onProgress } : {}),
-    });
+    const result = withoutTaskMeta(
+      await runToolCall({ upstream: tool.caller, callTimeoutMs: limits.callTimeoutMs }, tool.entry, args, {
+        signal: scope.signal,
+        identity: scope.identity,
+        ...(scope.onProgress ? progressAndStatus(scope.onProgress) : {}),
+      }),
+    );
     const fitted = fitCallResult(result, limits.maxResponseChars);
     outcome.status = fitted.result.isError === true ? 422 : 200;
     if (fitted.result.isError === true) outcome.errorType = 'tool_error';
@@ -79,6 +84,43 @@ export async function callFaceTool(
     }
     throw toRpcError(error, tool.name, limits.callTimeoutMs, outcome);
   }
+}
+
+/**
+ * Progress for the client from a call the upstream may run as an MCP task: its own progress notifications, and
+ * the task's status messages ("Gathering sources...") as progress with a message, counted 1, 2, 3 … while the
+ * server sends no progress of its own. Progress only ever increases, as the client's token requires.
+ */
+function progressAndStatus(send: (progress: CallProgress) => void): { onProgress: (p: CallProgress) => void; onStatus: (message: string) => void } {
+  let last = 0;
+  let own = false;
+  return {
+    onProgress: (p) => {
+      own = true;
+      if (p.progress <= last) return;
+      last = p.progress;
+      send(p);
+    },
+    onStatus: (message) => {
+      if (own) return;
+      last += 1;
+      send({ progress: last, message });
+    },
+  };
+}
+
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+
+/**
+ * The result without the upstream task's id in `_meta`: the face answers the call itself, its client never saw
+ * that task and cannot ask about it.
+ */
+function withoutTaskMeta(result: ToolResultLike): ToolResultLike {
+  const meta = (result as { _meta?: unknown })._meta;
+  if (!isObject(meta) || !(RELATED_TASK in meta)) return result;
+  const { [RELATED_TASK]: _task, ...rest } = meta;
+  const { _meta: _old, ...out } = result as ToolResultLike & { _meta?: unknown };
+  return (Object.keys(rest).length ? { ...out, _meta: rest } : out) as ToolResultLike;
 }
 
 /** A pass-through request (resources/*, prompts/*, completion/complete). */
@@ -123,6 +165,11 @@ export function toRpcError(error: unknown, name: string, callTimeoutMs: number, 
   outcome.errorType = http.type;
   if (isMcpError(error) && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed) {
     return new RpcError(error.code, error.message.replace(/^(?:MCP error -?\d+:\s*)+/, ''), error.data);
+  }
+  if (http.status === 403) {
+    // Valid credentials without the scope this tool needs: HTTP 403 + the challenge where the answer is a plain
+    // POST response (the MCP authorization spec's step-up), a JSON-RPC error anyway.
+    return new RpcError(ErrorCode.InternalError, http.message, { type: http.type }, 403, http.headers);
   }
   const retry = http.headers?.['Retry-After'];
   const data: Record<string, unknown> = { type: http.type };

@@ -91,7 +91,12 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
   const maxBufferedBytes = options.maxBufferedBytes ?? Math.max(1 << 20, options.maxResponseChars * 8);
   const ctx: DispatchContext = {
     backend,
-    limits: { callTimeoutMs: options.callTimeoutMs, maxResponseChars: options.maxResponseChars, ...(rateLimiter ? { rateLimiter } : {}) },
+    limits: {
+      callTimeoutMs: options.callTimeoutMs,
+      maxResponseChars: options.maxResponseChars,
+      ...(rateLimiter ? { rateLimiter } : {}),
+      ...(authenticator.authorize ? { authorize: authenticator.authorize.bind(authenticator) } : {}),
+    },
     cacheScope: authenticator.type === 'none' ? 'public' : 'private',
   };
   let draining = false;
@@ -278,6 +283,16 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     const token = isObject(meta) ? meta.progressToken : undefined;
     const streamed = request.method === 'tools/call' && (typeof token === 'string' || typeof token === 'number') && /text\/event-stream/i.test(accept);
     let stream: SseStream | undefined;
+    if (streamed && ctx.limits.authorize) {
+      // A caller without the tool's scope gets the plain 403 + challenge, before an event stream commits to 200.
+      const tool = typeof request.params.name === 'string' ? backend.tools().byName.get(request.params.name) : undefined;
+      try {
+        if (tool) ctx.limits.authorize(identity, tool.entry.tool);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 403) throw error;
+        return sendJson(res, 403, errorMessage(request.id, ErrorCode.InternalError, error.message, { type: error.type }), error.headers);
+      }
+    }
     if (streamed) {
       stream = new SseStream(res, { maxBufferedBytes, ...(session ? { headers: { 'Mcp-Session-Id': session.id } } : {}) });
     }
@@ -289,13 +304,13 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     const key = session ? idKey(request.id) : undefined;
     if (session && key) session.inflight.set(key, signal);
     const progress = stream ? progressSender(token as string | number, (json) => stream!.send(json)) : undefined;
-    const { message, status } = await run(req, identity, request, bytesIn, era, session, signal, progress?.send);
+    const { message, status, headers } = await run(req, identity, request, bytesIn, era, session, signal, progress?.send);
     res.off('close', onClose);
     if (session && key && session.inflight.get(key) === signal) session.inflight.delete(key);
     if (stream) {
       if (progress?.sent) await nextTurn();
       stream.end(signal.aborted ? undefined : message);
-    } else sendJson(res, status, message);
+    } else sendJson(res, status, message, headers);
   }
 
   /** Dispatches one request and logs it; resolves with the JSON-RPC answer (never rejects on RpcError). */
@@ -308,12 +323,13 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
     session: FaceSession | undefined,
     signal: HangupSignal,
     onProgress?: (progress: CallProgress) => void,
-  ): Promise<{ message: string; status: number }> {
+  ): Promise<{ message: string; status: number; headers?: Record<string, string> }> {
     const started = performance.now();
     const outcome: CallOutcome = { status: 200, bytesOut: 0 };
     const scope: DispatchScope = { era, req, identity, signal: signal.asAbortSignal(), outcome, ...(session ? { session } : {}), ...(onProgress ? { onProgress } : {}) };
     let message: string;
     let status = 200;
+    let headers: Record<string, string> | undefined;
     try {
       const result = await dispatch(ctx, scope, request);
       // A legacy tools/call result is what the cap serialised: reuse its JSON.
@@ -322,11 +338,12 @@ export function createMcpFace(options: McpFaceOptions): McpFace {
       if (!(error instanceof RpcError)) throw error;
       message = errorMessage(request.id, error.code, error.message, error.data);
       status = error.httpStatus;
+      headers = error.headers;
     }
     // Cancelled (notifications/cancelled, or the client went away): whatever the upstream said is moot.
     if (signal.aborted) message = errorMessage(request.id, ErrorCode.InternalError, 'the request was cancelled', { type: 'cancelled' });
     if (logger && scope.tool !== undefined) logCall(scope, request, started, bytesIn, message.length, signal.aborted);
-    return { message, status };
+    return { message, status, ...(headers ? { headers } : {}) };
   }
 
   function logCall(scope: DispatchScope, request: RpcRequest, started: number, bytesIn: number, bytesOut: number, cancelled: boolean): void {

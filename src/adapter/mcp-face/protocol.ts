@@ -88,6 +88,8 @@ export class RpcError extends Error {
     readonly data?: unknown,
     /** HTTP status when the answer is a plain POST response (2026-07-28 wants 400/404 for some errors). */
     readonly httpStatus = 200,
+    /** HTTP headers of that plain POST response (a 403's WWW-Authenticate challenge). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'RpcError';
