@@ -78,6 +78,8 @@ export interface AdapterOptions {
   fileStore?: FileStore;
   /** The MCP face (/mcp, /sse, /messages): on unless false. */
   mcp?: false | McpFaceSettings;
+  /** More for the body of a ready /readyz (e.g. the users of `--per-user`); never a secret. */
+  readiness?: () => Record<string, unknown>;
 }
 
 export interface McpFaceSettings {
@@ -213,7 +215,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
   });
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
-    if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length }));
+    if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length, ...options.readiness?.() }));
     else sendJson(res, 503, JSON.stringify(errorBody('upstream_unavailable', 'the MCP server is not connected')), { 'Retry-After': '1' });
   });
   app.get('/openapi.json', (_req, res) => sendRaw(res, 'application/json; charset=utf-8', published.json));

@@ -13,6 +13,7 @@ export const HELP_GROUP = {
   target: 'Target: the MCP server (a command after --, or --url, or --config):',
   listen: 'HTTP listener:',
   auth: 'Auth: who may call:',
+  users: 'Per-user upstreams (one MCP server per user):',
   spec: 'Spec (as for generate openapi):',
   mcp: 'MCP endpoint:',
   jobs: 'Long-running calls (jobs) and returned files:',

@@ -31,6 +31,14 @@ export function defineServe(program: Command, run: Runner): void {
       .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
       .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)'),
   );
+  inOptionsGroup(cmd, HELP_GROUP.users, (c) =>
+    c
+      .option('--per-user', 'give each authenticated user their own MCP server (stdio: a process; --url: a connection); needs --auth')
+      .option('--user-env <NAME=TEMPLATE>', 'stdio: set NAME in each user\'s server environment; {user} = file-name-safe user id, {token} = their raw token (repeatable)', collect)
+      .option('--user-header <"Name: TEMPLATE">', 'HTTP: send this header on each user\'s connection, with {user} and {token} as for --user-env (repeatable)', collect)
+      .option('--max-users <n>', 'per-user servers at once; when full the least recently used idle one is closed, and if all are busy a new user gets 503 (default: 50)')
+      .option('--user-idle-timeout <ms>', 'a user\'s server without a call for this long is closed (default: 600000)'),
+  );
   addSpecOptions(cmd, { hideServerUrl: true });
   inOptionsGroup(cmd, HELP_GROUP.mcp, (c) =>
     c
@@ -75,7 +83,9 @@ Examples:
   $ mcp-actions serve --port 0 -- node fixtures/servers/demo.mjs
   $ MCP_ACTIONS_API_KEY=$(openssl rand -hex 24) mcp-actions serve --auth api-key \\
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
-  $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0`,
+  $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0
+  $ MCP_ACTIONS_API_KEY="$(cat team-keys.txt)" mcp-actions serve --auth bearer --per-user \
+      --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory`,
   );
   cmd.action((server: string[], opts) => run((io) => runServe(server, opts, io), { ownSignals: true }));
 }

@@ -2,7 +2,7 @@
  * Option parsing shared by `serve` and `call`: numbers with their defaults, and the inbound auth secret from
  * the environment.
  */
-import type { AdapterAuth } from '../adapter/identity/static-auth.js';
+import { splitSecrets, type AdapterAuth } from '../adapter/identity/static-auth.js';
 import { UsageError } from '../errors.js';
 import type { AuthOptions } from '../openapi/build-spec.js';
 
@@ -34,14 +34,14 @@ export function resolveInboundAuth(auth: AuthOptions | undefined, envVar: string
     });
   }
   const secret = env[name];
-  if (!secret) {
+  if (!secret || splitSecrets(secret).length === 0) {
     const example = type === 'basic' ? 'user:password' : 'a long random string';
     throw new UsageError(`--auth ${type} needs a secret in the environment variable ${name}, which is ${secret === undefined ? 'not set' : 'empty'}`, {
       hint: `export ${name}=<${example}> (or name another variable with --api-key-env)`,
     });
   }
-  if (type === 'basic' && !secret.includes(':')) {
-    throw new UsageError(`--auth basic needs ${name} to hold "user:password"`, { hint: `export ${name}=alice:$(openssl rand -hex 16)` });
+  if (type === 'basic' && !splitSecrets(secret).every((line) => line.includes(':'))) {
+    throw new UsageError(`--auth basic needs ${name} to hold "user:password" (one per line)`, { hint: `export ${name}=alice:$(openssl rand -hex 16)` });
   }
   if (type === 'api-key') return { type, header: auth?.apiKeyHeader ?? 'X-API-Key', secret };
   return { type, secret };

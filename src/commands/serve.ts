@@ -1,7 +1,7 @@
 /**
  * `mcp-actions serve`: connect the upstream once, publish the spec, serve the REST adapter until stopped.
  */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createAdapter, DEFAULT_CALL_TIMEOUT_MS } from '../adapter/app.js';
 import { checkBindSafety, listen } from '../adapter/listen.js';
 import { DEFAULT_MAX_RESPONSE_CHARS } from '../adapter/map-result.js';
@@ -10,10 +10,10 @@ import { InflightLimiter } from '../adapter/inflight.js';
 import { describeServed } from '../adapter/routes.js';
 import { createRateLimiter } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
-import { SupervisedUpstream } from '../adapter/supervisor.js';
+import { SupervisedUpstream, type SupervisorOptions } from '../adapter/supervisor.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
-import { describeTarget } from '../mcp/target.js';
+import { describeTarget, type Target } from '../mcp/target.js';
 import { formatNote } from '../openapi/notes.js';
 import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
@@ -22,9 +22,11 @@ import { createFileStore, createJobRunner, parseJobFlags, type JobFlags } from '
 import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
+import { parsePerUserFlags, startUserPool, type PerUserFlags } from './serve-per-user.js';
+import type { UserPool } from '../adapter/upstream/user-pool.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags, PerUserFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -72,6 +74,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   // `--config` without `--server` and several servers in the file: serve them all (serve-multi.ts).
   const config = opts.config !== undefined && opts.server === undefined && operands.length === 0 ? await loadConfigFile(opts.config, io) : undefined;
   const target = config && config.names.length > 1 ? undefined : await resolveTarget(opts, operands, io);
+  const perUser = parsePerUserFlags(opts, target, auth.type);
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const base = await loadTemplate(opts.template, io.cwd);
 
@@ -96,22 +99,16 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
-  const upstream = await SupervisedUpstream.start(target, {
+  const upstreamOptions = {
     timeoutMs,
     baseEnv: io.env,
     clientInfo: { name: 'mcp-actions', version: '0.1.0' },
     maxMessageBytes: limits.maxMessageBytes,
     pingIntervalMs: limits.pingIntervalMs,
     pingTimeoutMs: limits.pingTimeoutMs,
-  });
-  upstream.on('down', (error) => logger.error({ err: { message: error.message } }, 'upstream connection lost; reconnecting'));
-  upstream.on('failed', (error, attempt, retryInMs) =>
-    logger.error(
-      { err: { message: error instanceof Error ? error.message : String(error), stderrTail: (error as { stderrTail?: string[] }).stderrTail }, attempt, retryInMs },
-      'upstream reconnect failed',
-    ),
-  );
-  upstream.on('reconnected', (attempt) => logger.info({ attempt }, 'upstream reconnected'));
+  };
+  const pool = perUser ? await startUserPool(target, perUser, upstreamOptions, logger) : undefined;
+  const upstream: SupervisedUpstream | UserPool = pool ?? (await startSupervised(target, upstreamOptions, logger));
   const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit) : undefined;
   let listening: Awaited<ReturnType<typeof listen>> | undefined;
   let stopped = false;
@@ -129,6 +126,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       mcp,
       ...(jobs ? { jobs } : {}),
       fileStore,
+      ...(pool ? { readiness: () => ({ users: pool.users, maxUsers: pool.limit }) } : {}),
     });
     for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
@@ -139,6 +137,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     io.stderr(
       `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
         `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
+        (perUser ? `  per-user: one MCP server per user, up to ${perUser.maxUsers} at once, each closed after ${perUser.idleTimeoutMs} ms idle\n` : '') +
         (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
     );
     io.stdout(`${listening.url}\n`);
@@ -164,4 +163,18 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     }
     logger.flush?.();
   }
+}
+
+/** The one upstream everybody shares, supervised, its drops and reconnects logged. */
+async function startSupervised(target: Target, options: SupervisorOptions, logger: Logger): Promise<SupervisedUpstream> {
+  const upstream = await SupervisedUpstream.start(target, options);
+  upstream.on('down', (error) => logger.error({ err: { message: error.message } }, 'upstream connection lost; reconnecting'));
+  upstream.on('failed', (error, attempt, retryInMs) =>
+    logger.error(
+      { err: { message: error instanceof Error ? error.message : String(error), stderrTail: (error as { stderrTail?: string[] }).stderrTail }, attempt, retryInMs },
+      'upstream reconnect failed',
+    ),
+  );
+  upstream.on('reconnected', (attempt) => logger.info({ attempt }, 'upstream reconnected'));
+  return upstream;
 }

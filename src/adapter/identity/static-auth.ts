@@ -3,7 +3,8 @@
  * custom header, a bearer token, or HTTP basic. Secrets come from the environment (never the command line);
  * comparison is constant time over equal-length digests. The inbound credential is checked here and never
  * forwarded upstream. Every caller holding the secret is one identity (`cred:<digest>`), however the header is
- * spelled.
+ * spelled. The secret may list several credentials, one per line (a header can never hold a line break): each is
+ * its own identity, so `serve --per-user` gives each its own upstream, and a key can be rotated without downtime.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -23,8 +24,8 @@ export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
 const QUERY_CREDENTIAL_NAMES = ['api_key', 'api-key', 'apikey', 'key', 'token', 'access_token', 'auth', 'authorization', 'password', 'secret', 'bearer'];
 
 export interface AuthChecker {
-  /** Throws a 401 HttpError unless the request carries the right credential. */
-  check(headers: IncomingHttpHeaders, rawQuery: string | undefined): void;
+  /** Throws a 401 HttpError unless the request carries a right credential; returns the one it carries. */
+  check(headers: IncomingHttpHeaders, rawQuery: string | undefined): string;
   /** The WWW-Authenticate challenge. */
   challenge: string;
 }
@@ -40,8 +41,11 @@ export function safeEqual(a: string, b: Buffer): boolean {
 
 export function createAuthChecker(auth: AdapterAuth): AuthChecker | undefined {
   if (auth.type === 'none') return undefined;
-  if (!auth.secret) throw new TypeError('auth secret must not be empty');
-  const expected = digest(auth.secret);
+  const secrets = splitSecrets(auth.secret);
+  if (secrets.length === 0) throw new TypeError('auth secret must not be empty');
+  // One secret: a constant-time comparison. Several: a lookup by digest (a SHA-256 says nothing of the secret).
+  const expected = digest(secrets[0]!);
+  const byDigest = new Map(secrets.map((secret) => [digest(secret).toString('base64'), secret]));
   const realm = 'realm="mcp-actions"';
   const header = auth.type === 'api-key' ? auth.header.toLowerCase() : 'authorization';
   const challenge =
@@ -71,7 +75,9 @@ export function createAuthChecker(auth: AdapterAuth): AuthChecker | undefined {
         presented = b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
       }
       if (presented === undefined) throw fail(`malformed Authorization header: ${how}`);
-      if (!safeEqual(presented, expected)) throw fail(`wrong credentials: ${how}`);
+      const known = secrets.length === 1 ? (safeEqual(presented, expected) ? secrets[0] : undefined) : byDigest.get(digest(presented).toString('base64'));
+      if (known === undefined) throw fail(`wrong credentials: ${how}`);
+      return known;
     },
   };
 }
@@ -88,16 +94,23 @@ function schemeValue(header: string, scheme: string): string | undefined {
 export function createAuthenticator(auth: AdapterAuth): Authenticator {
   const checker = createAuthChecker(auth);
   if (!checker) return { type: 'none', authenticate: () => ANONYMOUS };
-  const identity: Identity = Object.freeze({ key: digestKey('cred', (auth as { secret: string }).secret), kind: 'credential' });
+  const identities = new Map<string, Identity>();
+  for (const secret of splitSecrets((auth as { secret: string }).secret)) {
+    identities.set(secret, Object.freeze({ key: digestKey('cred', secret), kind: 'credential', token: secret }));
+  }
   return {
     type: auth.type,
     authenticate(req) {
       const url = req.url ?? '';
       const q = url.indexOf('?');
-      checker.check(req.headers, q < 0 ? undefined : url.slice(q + 1));
-      return identity;
+      return identities.get(checker.check(req.headers, q < 0 ? undefined : url.slice(q + 1)))!;
     },
   };
+}
+
+/** The credentials of a secret: one per line (LF or CRLF), empty lines ignored. */
+export function splitSecrets(secret: string): string[] {
+  return secret.split(/\r?\n/).filter((line) => line !== '');
 }
 
 function hasQueryCredential(rawQuery: string, names: Set<string>): boolean {

@@ -100,4 +100,13 @@ describe('createAuthenticator', () => {
     const auth = createAuthenticator({ type: 'api-key', header: 'X-API-Key', secret: 'k' });
     expect(() => auth.authenticate(request({ 'x-api-key': 'k' }, '/tools/x?api_key=k'))).toThrow(/query string/);
   });
+
+  it('takes several credentials, one per line: each its own identity carrying its own token', async () => {
+    const auth = createAuthenticator({ type: 'bearer', secret: 'alice-key\r\nbob-key\n\n' });
+    const a = await auth.authenticate(request({ authorization: 'Bearer alice-key' }));
+    const b = await auth.authenticate(request({ authorization: 'Bearer bob-key' }));
+    expect(a.key).not.toBe(b.key);
+    expect([a.token, b.token]).toEqual(['alice-key', 'bob-key']);
+    expect(() => auth.authenticate(request({ authorization: 'Bearer carol-key' }))).toThrow(/wrong credentials/);
+  });
 });
