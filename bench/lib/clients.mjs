@@ -34,17 +34,20 @@ export async function connectDirect(everythingPath) {
 }
 
 /** `POST /tools/echo {"message": "bench"}` against a REST front (reference server, adapter). */
-export function connectRest(baseUrl, concurrency) {
+export function connectRest(baseUrl, concurrency, extraHeaders = [{}]) {
   const pool = new Pool(baseUrl, { connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
   const body = JSON.stringify({ message: MESSAGE });
-  const request = {
+  // One request per header set (e.g. one per user's credential), taken in turn call after call.
+  const requests = extraHeaders.map((headers) => ({
     path: '/tools/echo',
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body,
-  };
+  }));
+  let next = 0;
   return {
     call: async () => {
+      const request = requests[next++ % requests.length];
       const res = await pool.request(request);
       const text = await res.body.text();
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);

@@ -47,8 +47,8 @@ export function adapterAvailable(root) {
  */
 export function defineFronts({ root, everything, concurrency, records, nodeArgs = [], baseline }) {
   const upstream = [process.execPath, everything, 'stdio'];
-  const startHttp = async (script, args, url) => {
-    const proc = spawnNode(script, args, { nodeArgs });
+  const startHttp = async (script, args, url, env) => {
+    const proc = spawnNode(script, args, { nodeArgs, env });
     try {
       const port = await url(proc);
       return { proc, port };
@@ -84,6 +84,16 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       throw error;
     }
   };
+  /** `serve --per-user --auth bearer` with 20 keys; the callers take `users` of them in turn. */
+  const startPerUser = async (cli, users) => {
+    const keys = Array.from({ length: 20 }, (_, i) => `bench-user-${i}`);
+    const args = ['serve', '--port', '0', '--auth', 'bearer', '--per-user', '--log-level', 'warn', '--', ...upstream];
+    const { proc, port } = await startHttp(cli, args, async (p) => Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]), {
+      MCP_ACTIONS_API_KEY: keys.join('\n'),
+    });
+    const headers = keys.slice(0, users).map((key) => ({ authorization: `Bearer ${key}` }));
+    return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency, headers), records);
+  };
   return {
     direct: async () => {
       const caller = await connectDirect(everything);
@@ -110,6 +120,10 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     adapter: () => startAdapter(join(root, 'dist', 'cli.js')),
     // The same adapter's MCP face, driven exactly as the peers are (one session, raw JSON-RPC POSTs).
     'adapter-mcp': () => startAdapter(join(root, 'dist', 'cli.js'), 'mcp'),
+    // `serve --per-user` (issue 12): 20 bearer keys, each its own server-everything; the same load spread over
+    // 20 users, or all from one user, side by side.
+    'per-user-20': () => startPerUser(join(root, 'dist', 'cli.js'), 20),
+    'per-user-1': () => startPerUser(join(root, 'dist', 'cli.js'), 1),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
     ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
     supergateway: () =>
