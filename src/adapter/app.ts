@@ -14,6 +14,7 @@ import { createRequestGuard, type RequestGuard } from './guards.js';
 import { HangupSignal } from './hangup-signal.js';
 import { HttpError, errorBody, typeForStatus } from './http-error.js';
 import type { Authenticator, Identity } from './identity/identity.js';
+import { RESOURCE_METADATA_PATH } from './identity/oauth.js';
 import { createAuthenticator, type AdapterAuth } from './identity/static-auth.js';
 import { describeCall, errorResponse, invokeTool, prepareCall, runCall, type Invocation, type InvokeContext } from './invoke.js';
 import { jobBody, type JobRunner } from './jobs/job-runner.js';
@@ -28,6 +29,7 @@ import { createMcpFace, type McpFace } from './mcp-face/face.js';
 import type { SessionLimits } from './mcp-face/sessions.js';
 import { publishSpec, type PublishedSpec } from './spec-source.js';
 import type { ToolCaller } from './upstream.js';
+import type { ToolEntry } from './routes.js';
 import { createValidatorFactory } from './validate-args.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 40_000;
@@ -213,6 +215,10 @@ export function createAdapter(options: AdapterOptions): Adapter {
       else res.destroy();
     });
   });
+  // RFC 9728: where a client learns which authorization server issues tokens for this adapter (--auth oauth).
+  if (authenticator.resourceMetadata) {
+    app.get(/^\/\.well-known\/oauth-protected-resource(\/.*)?$/, (req: Request, res: Response) => serveResourceMetadata(authenticator, req.path, res));
+  }
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
     if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length, ...options.readiness?.() }));
@@ -264,6 +270,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
       }
       identity = await authenticateRequest(req, authenticator, rateLimiter);
       if (rateLimiter) await rateLimiter.take(req, identity);
+      const caller = identity;
+      const authorize = authenticator.authorize ? (entry: ToolEntry) => authenticator.authorize!(caller, entry.tool) : undefined;
       const body = await readJsonBody(req, maxBodyBytes);
       bytesIn = body.bytes;
       args = body.value;
@@ -276,7 +284,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       // describe_tool reads the catalog: never a job, never an upstream call
       if (route.kind === 'describe') invocation = describeCall(current, route, body.value);
       else if (jobs) {
-        const prepared = prepareCall(current, route, body.value);
+        const prepared = prepareCall(current, route, body.value, authorize);
         const who = identity;
         tool = prepared.entry.tool.name;
         const started = await jobs.start(
@@ -289,7 +297,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
           const location = `${specOptions.serverUrl.replace(/\/+$/, '')}/jobs/${started.job.id}`;
           invocation = { tool, response: { status: 202, body: JSON.parse(json), json, headers: { Location: location, 'Retry-After': String(started.job.pollAfterS) } } };
         }
-      } else invocation = await invokeTool(current, route, body.value, { signal: hangup.asAbortSignal(), identity });
+      } else invocation = await invokeTool(current, route, body.value, { signal: hangup.asAbortSignal(), identity, ...(authorize ? { authorize } : {}) });
       res.off('close', onClose);
       hungUp = hangup.aborted;
       tool = invocation.tool ?? tool;
@@ -390,6 +398,19 @@ export function createAdapter(options: AdapterOptions): Adapter {
       if (fileStore && !options.fileStore) void fileStore.close();
     },
   };
+}
+
+/** GET /.well-known/oauth-protected-resource[/path]: the RFC 9728 document of that resource, or 404. */
+export function serveResourceMetadata(authenticator: Authenticator, path: string, res: ServerResponse): void {
+  const suffix = path.slice(RESOURCE_METADATA_PATH.length);
+  const metadata = authenticator.resourceMetadata?.(suffix);
+  if (!metadata) {
+    sendJson(res, 404, JSON.stringify(errorBody('not_found', `no protected resource at ${suffix || '/'}; see ${RESOURCE_METADATA_PATH}`)));
+    return;
+  }
+  const json = JSON.stringify(metadata);
+  res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'public, max-age=300' });
+  res.end(json);
 }
 
 function sendJson(res: ServerResponse, status: number, json: string, headers?: Record<string, string>, requestId?: string, length?: number): void {

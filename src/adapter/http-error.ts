@@ -14,6 +14,8 @@ export type ErrorType =
   | 'not_found'
   | 'unauthorized'
   | 'forbidden'
+  /** A valid OAuth token without the scope the tool needs (403). */
+  | 'insufficient_scope'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'

@@ -111,6 +111,8 @@ export interface InvokeOptions {
   timeoutMs?: number;
   onProgress?: CallOptions['onProgress'];
   onStatus?: CallOptions['onStatus'];
+  /** Throws (an HttpError 403) unless the caller may call the resolved tool: checked before its arguments. */
+  authorize?: (entry: ToolEntry) => void;
 }
 
 /** A call whose tool and arguments are known and valid: ready to run. */
@@ -119,9 +121,10 @@ export interface PreparedCall {
   args: Record<string, unknown>;
 }
 
-/** Resolves and validates a call; throws HttpError 400/404. */
-export function prepareCall(ctx: InvokeContext, route: Route, body: unknown): PreparedCall {
+/** Resolves, authorizes and validates a call; throws HttpError 400/403/404. */
+export function prepareCall(ctx: InvokeContext, route: Route, body: unknown, authorize?: (entry: ToolEntry) => void): PreparedCall {
   const { entry, args } = resolveCall(route, ctx.routes, body);
+  authorize?.(entry);
   const problems = entry.validateInput(args);
   if (problems) throw invalidArguments(entry.tool.name, problems);
   return { entry, args };
@@ -151,7 +154,7 @@ export async function invokeTool(ctx: InvokeContext, route: Route, body: unknown
   let prepared: PreparedCall;
   try {
     if (route.kind === 'describe') return describeCall(ctx, route, body);
-    prepared = prepareCall(ctx, route, body);
+    prepared = prepareCall(ctx, route, body, options.authorize);
   } catch (error) {
     const mapped = mapCallError(error, route.entry?.tool.name ?? route.operationId, ctx.callTimeoutMs);
     return { ...(route.entry ? { tool: route.entry.tool.name } : {}), response: errorResponse(mapped, ctx.maxResponseChars), error };

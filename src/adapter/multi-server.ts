@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpecOptions } from '../openapi/build-spec.js';
 import { serializeSpec } from '../openapi/serialize.js';
-import { createAdapter, refuse, type Adapter, type AdapterOptions } from './app.js';
+import { createAdapter, refuse, serveResourceMetadata, type Adapter, type AdapterOptions } from './app.js';
+import { RESOURCE_METADATA_PATH } from './identity/oauth.js';
 import { createAuthenticator } from './identity/static-auth.js';
 import { combinedBackend } from './mcp-face/backend.js';
 import { createMcpFace, type McpFace } from './mcp-face/face.js';
@@ -154,6 +155,9 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     }
     const path = q < 0 ? url : url.slice(0, q);
     if (mcp?.handle(req, res, path)) return;
+    if (authenticator.resourceMetadata && (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) && req.method === 'GET') {
+      return serveResourceMetadata(authenticator, path, res);
+    }
     if (path.startsWith('/jobs/')) {
       // Every server's adapter shares one job runner: any of them reads (or cancels) the job.
       const any = adapters.values().next().value;

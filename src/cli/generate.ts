@@ -29,7 +29,7 @@ export function addAuthOptions(cmd: Command): Command {
       .option('--api-key-header <name>', 'header of --auth api-key (default X-API-Key)')
       .option('--oauth-authorization-url <url>', 'OAuth authorization URL (--auth oauth)')
       .option('--oauth-token-url <url>', 'OAuth token URL (--auth oauth)')
-      .option('--oauth-scopes <a,b>', 'OAuth scopes, comma-separated (--auth oauth)'),
+      .option('--oauth-scopes <"a b">', 'OAuth scopes, separated by spaces or commas (--auth oauth)'),
   );
 }
 

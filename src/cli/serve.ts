@@ -29,6 +29,10 @@ export function defineServe(program: Command, run: Runner): void {
   inOptionsGroup(cmd, HELP_GROUP.auth, (c) =>
     c
       .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
+      .option('--oauth-issuer <url>', '--auth oauth: the authorization server whose JWT access tokens are accepted (https; http on loopback only)')
+      .option('--oauth-audience <aud>', '--auth oauth: accepted token audience (repeatable; default: the public URL and its /mcp)', collect)
+      .option('--oauth-read-scope <scope>', '--auth oauth: scope needed to call read-only tools (readOnlyHint); default: none needed')
+      .option('--oauth-write-scope <scope>', '--auth oauth: scope needed to call every other tool; default: none needed')
       .option('--no-auth', 'allow binding a non-loopback address without auth (anyone who reaches it can call the tools)'),
   );
   inOptionsGroup(cmd, HELP_GROUP.users, (c) =>
@@ -85,7 +89,10 @@ Examples:
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
   $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0
   $ MCP_ACTIONS_API_KEY="$(cat team-keys.txt)" mcp-actions serve --auth bearer --per-user \
-      --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory`,
+      --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory
+  $ mcp-actions serve --auth oauth --oauth-issuer https://auth.example.com --public-url https://tools.example.com \
+      --oauth-scopes "tools:read tools:write" --oauth-read-scope tools:read --oauth-write-scope tools:write \
+      --per-user --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory`,
   );
   cmd.action((server: string[], opts) => run((io) => runServe(server, opts, io), { ownSignals: true }));
 }

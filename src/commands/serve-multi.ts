@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { AdapterAuth } from '../adapter/identity/static-auth.js';
+import type { Authenticator } from '../adapter/identity/identity.js';
 import type { AdapterLimits, McpFaceSettings } from '../adapter/app.js';
 import type { JobRunner } from '../adapter/jobs/job-runner.js';
 import type { FileStore } from '../adapter/store/file-store.js';
@@ -24,6 +25,10 @@ import type { ServeLimits } from './serve-limits.js';
 export interface MultiShared {
   specOptions: Omit<SpecOptions, 'serverUrl'> & { serverUrl?: string };
   auth: AdapterAuth;
+  /** Who is calling when it is not a static secret (--auth oauth). */
+  authenticator?: Authenticator;
+  /** Told the local URL once listening, when there is no public URL (the OAuth resource is then that URL). */
+  onLocalUrl?: (url: string) => void;
   limits: ServeLimits;
   adapterLimits: AdapterLimits;
   mcp: false | McpFaceSettings;
@@ -80,6 +85,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     specOptions: { ...shared.specOptions, serverUrl: shared.publicUrl ?? 'http://127.0.0.1' },
     inflight: { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue },
     auth: shared.auth,
+    ...(shared.authenticator ? { authenticator: shared.authenticator } : {}),
     cors: shared.cors,
     allowedHosts: shared.allowedHosts,
     limits: shared.adapterLimits,
@@ -95,7 +101,10 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
   try {
     const listening = await listen(multi.handler, shared.port, shared.host, limits);
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-    if (!shared.publicUrl) multi.republish(localUrl);
+    if (!shared.publicUrl) {
+      multi.republish(localUrl);
+      shared.onLocalUrl?.(localUrl);
+    }
     for (const s of servers) {
       const adapter = multi.adapters.get(s.name);
       const state = s.upstream.ready && adapter ? describeServed(adapter.published.routes, s.upstream.catalog.tools.length) : 'NOT STARTED (retrying; its routes answer 503)';
@@ -103,7 +112,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     }
     const shownBase = shared.publicUrl ?? localUrl;
     io.stderr(
-      `serving ${servers.length} servers at ${listening.url}\n  spec: ${shownBase}/openapi.json   auth: ${shared.auth.type}\n` +
+      `serving ${servers.length} servers at ${listening.url}\n  spec: ${shownBase}/openapi.json   auth: ${shared.authenticator?.type ?? shared.auth.type}\n` +
         (multi.mcp ? `  mcp: ${shownBase}/mcp (every server's tools), ${shownBase}/{server}/mcp (one server's)\n` : ''),
     );
     io.stdout(`${listening.url}\n`);

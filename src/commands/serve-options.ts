@@ -23,9 +23,8 @@ export function resolveInboundAuth(auth: AuthOptions | undefined, envVar: string
   const type = auth?.type ?? 'none';
   if (type === 'none') return { type: 'none' };
   if (type === 'oauth') {
-    throw new UsageError('serve cannot check OAuth tokens itself', {
-      hint: 'put the adapter behind a gateway that checks them, or use --auth api-key / bearer / basic',
-    });
+    // No static secret: OAuth tokens are checked against the issuer (serve-oauth.ts).
+    throw new UsageError('--auth oauth takes no static secret', { hint: 'give the authorization server with --oauth-issuer https://…' });
   }
   const name = envVar ?? DEFAULT_API_KEY_ENV;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {

@@ -23,10 +23,12 @@ import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-opt
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
 import { parsePerUserFlags, startUserPool, type PerUserFlags } from './serve-per-user.js';
+import { parseOAuthFlags, startOAuth, type OAuthFlags } from './serve-oauth.js';
+import type { AdapterAuth } from '../adapter/identity/static-auth.js';
 import type { UserPool } from '../adapter/upstream/user-pool.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags, PerUserFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags, PerUserFlags, OAuthFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -69,12 +71,23 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const publicUrl = opts.publicUrl ?? opts.serverUrl;
   // The spec flags are parsed exactly as `generate openapi` parses them (one parser, one spec).
   const parsed = parseSpecFlags({ ...opts, auth: typeof opts.auth === 'string' ? opts.auth : undefined, serverUrl: publicUrl ?? 'http://127.0.0.1' });
-  const auth = resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
-  checkBindSafety(host, auth.type, noAuth);
+  const oauthSettings = parseOAuthFlags(opts, parsed.auth ?? { type: 'none' });
+  const auth: AdapterAuth = oauthSettings ? { type: 'none' } : resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
+  const authType = oauthSettings ? 'oauth' : auth.type;
+  checkBindSafety(host, authType, noAuth);
   // `--config` without `--server` and several servers in the file: serve them all (serve-multi.ts).
   const config = opts.config !== undefined && opts.server === undefined && operands.length === 0 ? await loadConfigFile(opts.config, io) : undefined;
   const target = config && config.names.length > 1 ? undefined : await resolveTarget(opts, operands, io);
-  const perUser = parsePerUserFlags(opts, target, auth.type);
+  const perUser = parsePerUserFlags(opts, target, authType);
+  // The resource this adapter is: the public URL, else the local one once listening.
+  let resourceUrl = publicUrl ?? '';
+  const oauth = oauthSettings ? await startOAuth(oauthSettings, () => resourceUrl, { resourcePaths: target ? ['/mcp'] : [] }) : undefined;
+  if (oauth && parsed.auth?.oauth) {
+    // The spec's OAuth flow from the issuer's metadata, unless given (--oauth-authorization-url/--oauth-token-url).
+    parsed.auth.oauth.authorizationUrl ||= oauth.metadata.authorization_endpoint ?? '';
+    parsed.auth.oauth.tokenUrl ||= oauth.metadata.token_endpoint ?? '';
+  }
+  const authenticator = oauth?.authenticator;
   const timeoutMs = parseTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const base = await loadTemplate(opts.template, io.cwd);
 
@@ -95,7 +108,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const jobs = jobSettings ? createJobRunner(jobSettings, logger) : undefined;
   const fileStore = createFileStore(opts);
   if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
+    const shared = { specOptions, auth, ...(authenticator ? { authenticator } : {}), onLocalUrl: (url: string) => (resourceUrl = url), limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
     return serveMulti(config!, shared, io, control);
   }
   io.stderr(`connecting to ${describeTarget(target)}…\n`);
@@ -118,6 +131,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       rateLimiter,
       specOptions,
       auth,
+      ...(authenticator ? { authenticator } : {}),
       cors: opts.cors,
       allowedHosts,
       limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
@@ -132,11 +146,14 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
     listening = await listen(adapter.handler, port, host, limits);
     const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-    if (!publicUrl) adapter.republish({ serverUrl: localUrl });
+    if (!publicUrl) {
+      adapter.republish({ serverUrl: localUrl });
+      resourceUrl = localUrl;
+    }
     const { server } = upstream.catalog;
     io.stderr(
       `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
-        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
+        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${authType}${oauth ? ` (issuer ${oauth.metadata.issuer})` : ''}\n` +
         (perUser ? `  per-user: one MCP server per user, up to ${perUser.maxUsers} at once, each closed after ${perUser.idleTimeoutMs} ms idle\n` : '') +
         (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
     );

@@ -58,7 +58,7 @@ export function parseSpecFlags(flags: SpecFlags): SpecOptions {
     auth.oauth = {
       authorizationUrl: flags.oauthAuthorizationUrl ?? '',
       tokenUrl: flags.oauthTokenUrl ?? '',
-      scopes: (flags.oauthScopes ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      scopes: (flags.oauthScopes ?? '').split(/[\s,]+/).filter(Boolean),
     };
   }
   const options: SpecOptions = {

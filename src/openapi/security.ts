@@ -45,7 +45,10 @@ export function buildSecurity(auth: AuthOptions): SecurityParts {
         });
       }
       for (const [flag, url] of [['--oauth-authorization-url', o.authorizationUrl], ['--oauth-token-url', o.tokenUrl]] as const) {
-        if (!/^https:\/\/[^\s/]+/i.test(url)) throw new ConfigError(`${flag} "${url}" is not an https URL`, { hint: 'ChatGPT only talks to https endpoints' });
+        // Plain http on a loopback address: a local authorization server while testing (never one ChatGPT can use).
+        if (!/^https:\/\/[^\s/]+/i.test(url) && !/^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url)) {
+          throw new ConfigError(`${flag} "${url}" is not an https URL`, { hint: 'ChatGPT only talks to https endpoints' });
+        }
       }
       const scopes: Record<string, string> = {};
       for (const s of [...new Set(o.scopes)].sort()) scopes[s] = s;

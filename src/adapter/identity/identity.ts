@@ -36,8 +36,11 @@ export interface Authenticator {
    * authenticated caller may call every tool. Every face calls it once the tool is known.
    */
   authorize?(identity: Identity | undefined, tool: { name: string; annotations?: { readOnlyHint?: boolean } }): void;
-  /** The RFC 9728 protected-resource metadata to serve at /.well-known/oauth-protected-resource, if any. */
-  resourceMetadata?(): Record<string, unknown>;
+  /**
+   * The RFC 9728 protected-resource metadata to serve at `/.well-known/oauth-protected-resource{path}`: `path` is
+   * '' for the adapter itself, or a resource path such as '/mcp'; undefined when there is none for that path.
+   */
+  resourceMetadata?(path?: string): Record<string, unknown> | undefined;
 }
 
 export const ANONYMOUS: Identity = Object.freeze({ key: 'anonymous', kind: 'anonymous' });
