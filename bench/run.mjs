@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { adapterAvailable, defineFronts } from './lib/fronts.mjs';
 import { timeGenerator } from './lib/generator.mjs';
+import { timeJwtVerify } from './lib/jwt.mjs';
 import { runLoad } from './lib/load.mjs';
 import { isAlive } from './lib/procs.mjs';
 import { computeChecks, exitCodeOf, formatChecks, formatScenarios } from './lib/report.mjs';
@@ -158,6 +159,7 @@ try {
     ? Object.fromEntries(['buildSpec', 'coldStart', 'generateOpenapi', 'validate30'].map((k) => [k, { skipped: quick ? '--quick' : '--no-generator' }]))
     : await timeGenerator({ root, everything, spawns: 10 });
   if (gen.buildSpec?.skipped) log(`generator: buildSpec skipped (${gen.buildSpec.skipped})`);
+  gen.jwtVerify = timeJwtVerify({ root, quick });
 
   const checks = computeChecks(scenarios, gen);
   const ordered = Object.fromEntries(ALL.filter((n) => n in scenarios).map((n) => [n, scenarios[n]]));

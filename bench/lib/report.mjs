@@ -111,6 +111,8 @@ export function computeChecks(scenarios, gen) {
     check('buildSpec, 1,000 tools with $defs (first call, fresh process)', 'ms', '<=', 150, gen.buildSpec?.ms, gen.buildSpec?.skipped ?? gen.buildSpec?.error),
     check('mcp-actions --version cold start (median)', 'ms', '<=', 150, gen.coldStart?.ms, gen.coldStart?.skipped ?? gen.coldStart?.error),
     check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
+    // issue 12: what --auth oauth adds to every call (a client sends the same token until it expires)
+    check('verify a JWT access token per call, JWKS cached (RS256)', 'µs', '<=', 50, gen.jwtVerify?.perCallUs, gen.jwtVerify?.skipped ?? gen.jwtVerify?.error),
   ];
   const baseline = (c, g) => {
     if (g?.baselineMs !== undefined && c.status !== 'SKIP') {
@@ -131,6 +133,8 @@ export function computeChecks(scenarios, gen) {
     info('adapter peak RSS − reference peak RSS (what the adapter adds)', 'MB',
       ok(adapter) && ok(reference) && adapter.peakRssMb !== undefined && reference.peakRssMb !== undefined ? adapter.peakRssMb - reference.peakRssMb : undefined,
       adapterMissing),
+    info('verify a JWT access token on its first call (RS256, jose)', 'µs', gen.jwtVerify?.firstSightUs,
+      gen.jwtVerify?.skipped ?? gen.jwtVerify?.error ?? (gen.jwtVerify?.firstSightUs !== undefined ? `CPU ${fmt(gen.jwtVerify.firstSightCpuUs, 0)} µs; ES256 ${fmt(gen.jwtVerify.firstSightEs256Us, 0)} µs` : undefined)),
     info('reference / faster peer, calls/s at 32 callers (headroom)', '×',
       ok(reference) && fasterPeer ? reference.concurrent.perSecond / fasterPeer.concurrent.perSecond : undefined,
       fasterPeer ? undefined : 'no peer ran'),

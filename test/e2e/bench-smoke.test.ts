@@ -87,6 +87,7 @@ describe('npm run bench --quick', () => {
     expect(run.stdout).toMatch(/^direct\s+[\d,]+\s+\d+\.\d{3}/m);
     expect(run.stdout).toMatch(/^reference\s+[\d,]+\s+\d+\.\d{3}/m);
     expect(run.stdout).toMatch(/^adapter \/ reference, calls\/s at 32 callers\s.*SKIP/m);
+    expect(run.stdout).toMatch(/^verify a JWT access token per call, JWKS cached \(RS256\)\s+–\s+≤ 50 µs\s+SKIP \(--quick\)$/m);
     expect(run.stdout).toMatch(/^\d+ PASS · \d+ FAIL · \d+ SKIP$/m);
   });
 

@@ -25,7 +25,14 @@ export interface JwtVerifierOptions extends Omit<JwksCacheOptions, 'url'> {
   clockToleranceS?: number;
   /** Subset of ASYMMETRIC_ALGORITHMS (default: all of them). */
   algorithms?: string[];
+  /** Tokens verified already, remembered (default 4096; 0 = off). */
+  maxRemembered?: number;
+  /** Longest a verified token is remembered, bounding how long a key the issuer withdrew still counts (default 5 min). */
+  rememberMs?: number;
 }
+
+export const DEFAULT_MAX_REMEMBERED = 4096;
+export const DEFAULT_REMEMBER_MS = 300_000;
 
 export interface JwtVerifier extends TokenVerifier {
   readonly keys: JwksCache;
@@ -43,31 +50,54 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const keys = createJwksCache({ ...options, url: options.jwksUri });
   const audience = options.audience;
   const clockTolerance = options.clockToleranceS ?? DEFAULT_CLOCK_TOLERANCE_S;
+  const now = options.now ?? Date.now;
+  // A client sends the same token on every call until it expires: the signature is checked once (a public-key
+  // check costs 100+ µs through WebCrypto), then the answer is remembered, never past the token's `exp` (+ the
+  // tolerance) nor rememberMs. Only tokens that verified are remembered, at most maxRemembered (oldest out first).
+  const maxRemembered = options.maxRemembered ?? DEFAULT_MAX_REMEMBERED;
+  const rememberMs = options.rememberMs ?? DEFAULT_REMEMBER_MS;
+  const remembered = new Map<string, { verified: VerifiedToken; until: number }>();
   return {
     keys,
     async verify(token: string): Promise<VerifiedToken> {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, keys.getKey, {
-          issuer: options.issuer,
-          audience: typeof audience === 'function' ? audience() : audience,
-          algorithms,
-          clockTolerance,
-          requiredClaims: ['exp', 'sub'],
-        }));
-      } catch (error) {
-        throw new InvalidTokenError(describeJoseError(error), { cause: error });
+      const known = remembered.get(token);
+      if (known) {
+        if (now() < known.until) return known.verified;
+        remembered.delete(token);
       }
-      if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('the token has no subject (sub)');
-      const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
-      return {
-        subject: payload.sub,
-        scopes: scopesOf(payload),
-        ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
-        ...(clientId !== undefined ? { clientId } : {}),
-      };
+      const verified = await verifyOnce(token);
+      if (maxRemembered > 0) {
+        const until = Math.min(now() + rememberMs, (verified.expiresAt ?? 0) + clockTolerance * 1000);
+        if (remembered.size >= maxRemembered) remembered.delete(remembered.keys().next().value!);
+        remembered.set(token, { verified, until });
+      }
+      return verified;
     },
   };
+
+  async function verifyOnce(token: string): Promise<VerifiedToken> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys.getKey, {
+        issuer: options.issuer,
+        audience: typeof audience === 'function' ? audience() : audience,
+        algorithms,
+        clockTolerance,
+        requiredClaims: ['exp', 'sub'],
+        ...(options.now ? { currentDate: new Date(options.now()) } : {}),
+      }));
+    } catch (error) {
+      throw new InvalidTokenError(describeJoseError(error), { cause: error });
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('the token has no subject (sub)');
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
+    return {
+      subject: payload.sub,
+      scopes: scopesOf(payload),
+      ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+      ...(clientId !== undefined ? { clientId } : {}),
+    };
+  }
 }
 
 /** `scope` (RFC 9068: space-separated) or `scp` (Azure AD, Okta: a list or a string). */
