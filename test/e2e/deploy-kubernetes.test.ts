@@ -11,14 +11,17 @@ import { parse } from 'yaml';
 import { ROOT, newMark, runCli, startProcess, type ServerProcess } from '../helpers/cli.js';
 import { loadManifests, schemaProblems, unknownFieldProblems, type Manifest } from '../helpers/kubernetes.js';
 import { leftoverProcesses } from '../helpers/processes.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
 
 const DIR = join(ROOT, 'deploy/kubernetes');
 const manifests = loadManifests(DIR);
 const mark = newMark();
 const started: ServerProcess[] = [];
+let redis: RedisServer | undefined;
 
 afterAll(async () => {
   await Promise.all(started.map((p) => p.stop()));
+  await redis?.stop();
   expect(await leftoverProcesses([mark])).toEqual([]);
 });
 
@@ -140,18 +143,22 @@ describe('deploy/kubernetes manifests', () => {
     const flags = ownArgs.slice(1).map((a) => a.split('=')[0]!);
     expect(ownArgs[0]).toBe('serve');
     for (const flag of flags) expect(help.stdout, flag).toMatch(new RegExp(`(^|[\\s,])${flag}[\\s<]`, 'm'));
-    // MCP_ACTIONS_REDIS_URL comes with `serve --redis` (the other half of issue 16); until then serve ignores it
-    const pending = new Set(['MCP_ACTIONS_REDIS_URL']);
-    for (const name of env.map((e) => e.name as string)) if (!pending.has(name)) expect(help.stdout, name).toContain(name);
+    for (const name of env.map((e) => e.name as string)) expect(help.stdout, name).toContain(name);
   });
 
-  it('the built CLI, started with the Deployment\'s arguments, answers both probe paths and drains on SIGTERM', async () => {
+  it('the built CLI, started with the Deployment\'s arguments and environment, answers both probe paths and drains on SIGTERM', async () => {
     // as in the pod, but on loopback and a free port
     const local = args.map((a) => (a.startsWith('--host=') ? '--host=127.0.0.1' : a.startsWith('--port=') ? '--port=0' : a));
     const i = local.indexOf('--');
     local.splice(i + 1, 1, process.execPath); // `node` of the image: the node running this test
     const token = 'deploy-test-token';
-    const proc = startProcess([process.execPath, join(ROOT, 'dist/cli.js'), ...local], { mark, env: { MCP_ACTIONS_API_KEY: token } });
+    // the Deployment's environment, its Redis being a real redis-server on this machine
+    redis = await startRedis({ mark });
+    const redisUrl = new URL(env.find((e) => e.name === 'MCP_ACTIONS_REDIS_URL')!.value);
+    redisUrl.host = new URL(redis.url).host;
+    const podEnv = { MCP_ACTIONS_API_KEY: token, MCP_ACTIONS_REDIS_URL: redisUrl.href };
+    expect(Object.keys(podEnv).sort()).toEqual(env.map((e) => e.name).sort());
+    const proc = startProcess([process.execPath, join(ROOT, 'dist/cli.js'), ...local], { mark, env: podEnv });
     started.push(proc);
     const base = await new Promise<URL>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${proc.output()}`)), 20_000);
@@ -166,6 +173,8 @@ describe('deploy/kubernetes manifests', () => {
       const res = await send(base, container[probe].httpGet.path, base.host);
       expect(res.status, `${probe} ${container[probe].httpGet.path}`).toBe(200);
     }
+    // shared state in that Redis, as MCP_ACTIONS_REDIS_URL says
+    expect(JSON.parse((await send(base, '/readyz', base.host)).body)).toMatchObject({ status: 'ready', redis: 'up' });
     // a caller inside the cluster, through the Service's name, with the secret
     const call = await send(base, '/tools/add', 'mcp-actions', { authorization: `Bearer ${token}`, body: '{"a": 2, "b": 3}' });
     expect(call).toEqual({ status: 200, body: '{"result":"5"}' });
