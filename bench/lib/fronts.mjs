@@ -125,7 +125,9 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     'per-user-20': () => startPerUser(join(root, 'dist', 'cli.js'), 20),
     'per-user-1': () => startPerUser(join(root, 'dist', 'cli.js'), 1),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
-    ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
+    ...(baseline
+      ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')), 'baseline-mcp': () => startAdapter(resolve(baseline, 'dist', 'cli.js'), 'mcp') }
+      : {}),
     supergateway: () =>
       startPeer('supergateway', (port) => {
         const command = upstream.map((a) => JSON.stringify(a)).join(' ');
