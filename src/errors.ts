@@ -55,6 +55,9 @@ export class McpConnectionError extends McpActionsError {
   }
 }
 
+/** The shared state store (`serve --redis`) cannot be reached at start. */
+export class StateStoreError extends McpActionsError {}
+
 /** The command ran and found problems (invalid spec, drift, breaking change, limits exceeded). */
 export class ProblemsFoundError extends McpActionsError {
   override readonly exitCode: ExitCode = EXIT_PROBLEMS;
