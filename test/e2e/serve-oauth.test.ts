@@ -54,6 +54,11 @@ describe('discovery: RFC 9728 metadata and the 401 challenge', () => {
     const mcp = await request(`${url}/.well-known/oauth-protected-resource/mcp`);
     expect(mcp.body).toMatchObject({ resource: `${url}/mcp`, authorization_servers: [auth.issuer] });
     expect((await request(`${url}/.well-known/oauth-protected-resource/elsewhere`)).status).toBe(404);
+    // the spec's OAuth flow, for the GPT builder, from the issuer's metadata
+    const spec = (await request(`${url}/openapi.json`)).body;
+    expect(spec.components.securitySchemes).toEqual({
+      oauth2: { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: `${auth.issuer}/auth`, tokenUrl: `${auth.issuer}/token`, scopes: { 'tools:read': 'tools:read', 'tools:write': 'tools:write' } } } },
+    });
     expect(served.stderr()).toContain(`auth: oauth (issuer ${auth.issuer})`);
   });
 
@@ -184,5 +189,5 @@ describe('the issue\'s example: --per-user --user-env MEMORY_FILE_PATH=<dir>/{us
     const forged = `${alice.slice(0, alice.lastIndexOf('.'))}.${'A'.repeat(342)}`;
     expect((await callTool(memory.url, 'read_graph', {}, bearer(forged))).status).toBe(401);
     expect((await request(`${memory.url}/readyz`)).body.users).toBe(2);
-  });
+  }, 90_000); // three server-memory starts (the probe, alice, bob): slow on a loaded 2-core machine
 });
