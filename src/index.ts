@@ -72,3 +72,11 @@ export {
 } from './adapter/store/job-store.js';
 export { MemoryJobStore, type MemoryJobStoreOptions } from './adapter/store/memory-job-store.js';
 export { MemoryFileStore, type FileStore, type StoredFile } from './adapter/store/file-store.js';
+export {
+  checkIssuerUrl,
+  discoverAuthorizationServer,
+  metadataUrls,
+  DEFAULT_DISCOVERY_TIMEOUT_MS,
+  type AuthorizationServerMetadata,
+  type DiscoveryOptions,
+} from './oauth/discovery.js';
