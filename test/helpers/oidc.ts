@@ -5,10 +5,16 @@
  * token exchange, refresh) through oidc-provider's development login and consent pages, and get tokens by client
  * credentials. Always `await as.close()` (afterAll / finally).
  */
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Provider from 'oidc-provider';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 /** What ChatGPT shows as the callback of a GPT's OAuth (platform-facts.md). */
 export const CHATGPT_CALLBACK = 'https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback';
@@ -40,6 +46,11 @@ export interface OidcOptions {
   revocation?: boolean;
   /** token_endpoint_auth_methods_supported. Default oidc-provider's (client_secret_basic, client_secret_jwt, client_secret_post, private_key_jwt, none). */
   clientAuthMethods?: string[];
+  /**
+   * Serve https with a self-signed certificate for 127.0.0.1 (made with openssl): `caFile` is the certificate, for a
+   * child process's NODE_EXTRA_CA_CERTS. The helpers below trust it themselves.
+   */
+  https?: boolean;
 }
 
 export interface TokenResponse {
@@ -54,6 +65,8 @@ export interface TokenResponse {
 export interface TestAuthorizationServer {
   /** The issuer, e.g. http://127.0.0.1:PORT (no trailing slash). */
   issuer: string;
+  /** With `https: true`: the PEM certificate to trust (NODE_EXTRA_CA_CERTS). */
+  caFile?: string;
   /** oidc-provider's Provider (for anything the helpers below do not cover). */
   provider: any;
   /** The public signing keys (what jwks_uri serves). */
@@ -70,10 +83,23 @@ export interface TestAuthorizationServer {
   close(): Promise<void>;
 }
 
+/** A self-signed certificate for 127.0.0.1, valid one day, in a fresh temporary directory. */
+function selfSignedCertificate(): { dir: string; keyFile: string; certFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-oidc-tls-'));
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { dir, keyFile, certFile };
+}
+
 export async function startOidcProvider(options: OidcOptions = {}): Promise<TestAuthorizationServer> {
-  const server: Server = createServer();
+  const tls = options.https ? selfSignedCertificate() : undefined;
+  const server: Server = tls ? createHttpsServer({ key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) }) : createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The helpers' own requests trust the self-signed certificate (the global fetch cannot be given a CA).
+  const agent = tls ? new Agent({ connect: { ca: readFileSync(tls.certFile) } }) : undefined;
+  const fetch = (agent ? (url: string, init: Record<string, unknown> = {}) => undiciFetch(url, { ...init, dispatcher: agent } as never) : globalThis.fetch) as unknown as typeof globalThis.fetch;
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateJwk = { ...privateKey.export({ format: 'jwk' }), kid: `k-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' } as Record<string, unknown>;
@@ -153,6 +179,7 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
 
   return {
     issuer,
+    ...(tls ? { caFile: tls.certFile } : {}),
     provider,
     publicJwks: { keys: [publicJwk] },
     privateJwk,
@@ -167,7 +194,7 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
       const clientId = o.clientId ?? defaultClient.id;
       const redirectUri = o.redirectUri ?? defaultClient.redirectUri;
       const state = randomUUID();
-      const code = await walkAuthorization(issuer, {
+      const code = await walkAuthorization(fetch, issuer, {
         client_id: clientId,
         redirect_uri: redirectUri,
         response_type: 'code',
@@ -189,6 +216,8 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await agent?.close();
+      if (tls) rmSync(tls.dir, { recursive: true, force: true });
     },
   };
 }
@@ -197,7 +226,7 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
  * GET /auth, then through oidc-provider's development pages (login as `user`, consent) with a cookie jar, until the
  * redirect to `redirectUri`; checks `state` and returns the code.
  */
-async function walkAuthorization(issuer: string, params: Record<string, string>, user: string, redirectUri: string, state: string): Promise<string> {
+async function walkAuthorization(fetch: typeof globalThis.fetch, issuer: string, params: Record<string, string>, user: string, redirectUri: string, state: string): Promise<string> {
   const jar = new Map<string, string>();
   const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const keep = (res: Response) => {
