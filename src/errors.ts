@@ -74,6 +74,9 @@ export class OAuthDiscoveryError extends McpActionsError {
   }
 }
 
+/** The shared state store (`serve --redis`) cannot be reached at start. */
+export class StateStoreError extends McpActionsError {}
+
 /** The command ran and found problems (invalid spec, drift, breaking change, limits exceeded). */
 export class ProblemsFoundError extends McpActionsError {
   override readonly exitCode: ExitCode = EXIT_PROBLEMS;

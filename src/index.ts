@@ -59,9 +59,10 @@ export { shutdown, DEFAULT_DRAIN_TIMEOUT_MS, type Drainable, type ShutdownResult
 export { createMultiAdapter, type MultiAdapter, type MultiServerOptions } from './adapter/multi-server.js';
 export { combineSpecs, GPT_MAX_OPERATIONS, type CombineOptions, type SpecPart } from './adapter/combine-specs.js';
 export { callTool, taskMode, TASKS_EXTENSION, TaskEndedError, TaskInputRequiredError, type TaskMode, type ToolCallOptions } from './mcp/tasks.js';
-export { JobRunner, DEFAULT_ASYNC_AFTER_MS, DEFAULT_JOB_TIMEOUT_MS, type JobRunnerOptions } from './adapter/jobs/job-runner.js';
+export { JobRunner, DEFAULT_ASYNC_AFTER_MS, DEFAULT_JOB_LEASE_MS, DEFAULT_JOB_TIMEOUT_MS, type JobRunnerOptions } from './adapter/jobs/job-runner.js';
 export {
   JobStoreFullError,
+  StoreUnavailableError,
   DEFAULT_JOB_TTL_MS,
   type JobProgress,
   type JobRecord,
@@ -71,6 +72,7 @@ export {
   type StoredResponse,
 } from './adapter/store/job-store.js';
 export { MemoryJobStore, type MemoryJobStoreOptions } from './adapter/store/memory-job-store.js';
+export { RedisJobStore, DEFAULT_REDIS_PREFIX, type RedisJobStoreOptions } from './adapter/store/redis-job-store.js';
 export { MemoryFileStore, type FileStore, type StoredFile } from './adapter/store/file-store.js';
 export {
   checkIssuerUrl,

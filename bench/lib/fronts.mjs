@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { hasCommand } from './generator.mjs';
 import { connectDirect, connectMcpHttp, connectRest } from './clients.mjs';
 import { descendants, freePort, peakRssMb, readStat, spawnNode, stopTree, waitForOutput, waitForPort } from './procs.mjs';
+import { startNginxFront, startRedisServer } from './scale.mjs';
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -94,6 +95,51 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     const headers = keys.slice(0, users).map((key) => ({ authorization: `Bearer ${key}` }));
     return measured(proc, connectRest(`http://127.0.0.1:${port}`, concurrency, headers), records);
   };
+  /**
+   * Issue 16: `serve --auth bearer --rate-limit` (a limit no call reaches) with 20 keys the callers take in turn,
+   * counting in memory or, with `redis`, in a real redis-server; `replicas` > 1 puts a real nginx (hash on the
+   * credential) in front of that many replicas sharing the Redis. Front CPU = the replicas' CPU (nginx and Redis
+   * are not counted: they are the price of any scale-out, not of the adapter).
+   */
+  const startScaled = async (cli, { redis, replicas }) => {
+    const keys = Array.from({ length: 20 }, (_, i) => `bench-user-${i}`);
+    const headers = keys.map((key) => ({ authorization: `Bearer ${key}` }));
+    const extra = [];
+    const stopExtra = async () => {
+      for (const e of extra.reverse()) await e.stop().catch(() => {});
+    };
+    try {
+      const store = redis ? await startRedisServer(records) : undefined;
+      if (store) extra.push(store);
+      const args = ['serve', '--port', '0', '--auth', 'bearer', '--rate-limit', '1000000000/min', '--log-level', 'warn', ...(store ? ['--redis', store.url] : []), '--', ...upstream];
+      const started = await Promise.all(
+        Array.from({ length: replicas }, () =>
+          startHttp(cli, args, async (p) => Number((await waitForOutput(p, /http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]), { MCP_ACTIONS_API_KEY: keys.join('\n') }),
+        ),
+      );
+      for (const { proc } of started) extra.push({ stop: async () => records.push(...(await stopTree(proc))) });
+      if (replicas === 1) {
+        const caller = connectRest(`http://127.0.0.1:${started[0].port}`, concurrency, headers);
+        const m = measured(started[0].proc, caller, records);
+        return { ...m, stop: async () => (await caller.close().catch(() => {}), await stopExtra()) };
+      }
+      const nginx = await startNginxFront(started.map((s) => s.port), records);
+      extra.push(nginx);
+      const caller = connectRest(nginx.url, concurrency, headers);
+      const procs = started.map((s) => s.proc);
+      return {
+        call: caller.call,
+        frontPid: procs[0].pid,
+        frontCpuMs: () => sumCpu(procs.map((p) => readStat(p.pid) ?? { cpuMs: NaN })),
+        childCpuMs: () => sumCpu(procs.flatMap((p) => descendants(p.pid))),
+        peakRssMb: () => Math.max(...procs.map((p) => peakRssMb(p.pid) ?? NaN)),
+        stop: async () => (await caller.close().catch(() => {}), await stopExtra()),
+      };
+    } catch (error) {
+      await stopExtra();
+      throw error;
+    }
+  };
   return {
     direct: async () => {
       const caller = await connectDirect(everything);
@@ -124,6 +170,11 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     // 20 users, or all from one user, side by side.
     'per-user-20': () => startPerUser(join(root, 'dist', 'cli.js'), 20),
     'per-user-1': () => startPerUser(join(root, 'dist', 'cli.js'), 1),
+    // `serve --redis` (issue 16): the rate limit counted in memory vs in Redis on one replica (the per-call Redis
+    // cost), and 32 callers through nginx to two replicas sharing Redis.
+    'rate-limit': () => startScaled(join(root, 'dist', 'cli.js'), { redis: false, replicas: 1 }),
+    'rate-limit-redis': () => startScaled(join(root, 'dist', 'cli.js'), { redis: true, replicas: 1 }),
+    'nginx-2-redis': () => startScaled(join(root, 'dist', 'cli.js'), { redis: true, replicas: 2 }),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
     ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
     supergateway: () =>

@@ -108,6 +108,10 @@ export function computeChecks(scenarios, gen) {
     check('MCP face p50 − direct p50, sequential', 'ms', '<=', 0.6,
       ok(mcp) && ok(direct) ? mcp.sequential.p50Ms - direct.sequential.p50Ms : undefined,
       mcpMissing ?? need({ s: direct, why: 'direct did not run' })),
+    // Issue 16: what counting the rate limit in Redis adds to each call, on the adapter's own CPU.
+    check('rate limit in Redis − in memory, front CPU per call', 'µs', '<=', 100,
+      ok(scenarios['rate-limit']) && ok(scenarios['rate-limit-redis']) ? scenarios['rate-limit-redis'].concurrent.frontCpuUs - scenarios['rate-limit'].concurrent.frontCpuUs : undefined,
+      need({ s: scenarios['rate-limit'], why: 'rate-limit did not run' }, { s: scenarios['rate-limit-redis'], why: 'rate-limit-redis did not run' }) ?? errorsOf(scenarios, 'rate-limit-redis')),
     check('buildSpec, 1,000 tools with $defs (first call, fresh process)', 'ms', '<=', 150, gen.buildSpec?.ms, gen.buildSpec?.skipped ?? gen.buildSpec?.error),
     check('mcp-actions --version cold start (median)', 'ms', '<=', 150, gen.coldStart?.ms, gen.coldStart?.skipped ?? gen.coldStart?.error),
     check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
@@ -131,11 +135,20 @@ export function computeChecks(scenarios, gen) {
     info('adapter peak RSS − reference peak RSS (what the adapter adds)', 'MB',
       ok(adapter) && ok(reference) && adapter.peakRssMb !== undefined && reference.peakRssMb !== undefined ? adapter.peakRssMb - reference.peakRssMb : undefined,
       adapterMissing),
+    info('nginx → 2 replicas with Redis / 1 replica in memory, calls/s at 32 callers', '×',
+      ok(scenarios['nginx-2-redis']) && ok(scenarios['rate-limit']) ? scenarios['nginx-2-redis'].concurrent.perSecond / scenarios['rate-limit'].concurrent.perSecond : undefined,
+      need({ s: scenarios['nginx-2-redis'], why: 'nginx-2-redis did not run' }, { s: scenarios['rate-limit'], why: 'rate-limit did not run' }) ?? errorsOf(scenarios, 'nginx-2-redis')),
     info('reference / faster peer, calls/s at 32 callers (headroom)', '×',
       ok(reference) && fasterPeer ? reference.concurrent.perSecond / fasterPeer.concurrent.perSecond : undefined,
       fasterPeer ? undefined : 'no peer ran'),
   );
   return checks;
+}
+
+/** A note when a scenario answered errors (its figures then do not count). */
+function errorsOf(scenarios, name) {
+  const s = scenarios[name];
+  return ok(s) && s.sequential.errors + s.concurrent.errors > 0 ? `${name} answered errors` : undefined;
 }
 
 /** The targets table. */

@@ -19,6 +19,7 @@ import { describeCall, errorResponse, invokeTool, prepareCall, runCall, type Inv
 import { jobBody, type JobRunner } from './jobs/job-runner.js';
 import { authenticateRequest } from './pipeline/admit.js';
 import { MemoryFileStore, type FileStore } from './store/file-store.js';
+import { StoreUnavailableError } from './store/job-store.js';
 import { requiresTask } from '../mcp/catalog.js';
 import { DEFAULT_MAX_RESPONSE_CHARS, type MappedResponse } from './map-result.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js';
@@ -80,6 +81,12 @@ export interface AdapterOptions {
   mcp?: false | McpFaceSettings;
   /** More for the body of a ready /readyz (e.g. the users of `--per-user`); never a secret. */
   readiness?: () => Record<string, unknown>;
+  /**
+   * With `--redis`: whether Redis answers. /readyz reports it (`"redis": "down"`, status "degraded") but stays 200:
+   * every replica shares the one Redis, so failing readiness would take them all out of the load balancer at
+   * once, while most routes still work without it.
+   */
+  redis?: () => 'up' | 'down';
 }
 
 export interface McpFaceSettings {
@@ -109,6 +116,13 @@ export interface Adapter {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Seconds a caller is told to wait when the shared store (Redis) does not answer. */
+const STORE_RETRY_AFTER_S = '2';
+
+/** A refusal because the shared store (Redis) is away: logged once per outage, not per call. */
+function isStoreOutage(error: Error): boolean {
+  return error instanceof StoreUnavailableError || (error instanceof HttpError && error.cause instanceof StoreUnavailableError);
+}
 
 export function createAdapter(options: AdapterOptions): Adapter {
   const { upstream, logger, logArgs = false, rateLimiter, jobs } = options;
@@ -215,8 +229,10 @@ export function createAdapter(options: AdapterOptions): Adapter {
   });
   app.get('/healthz', (_req, res) => sendJson(res, 200, '{"status":"ok"}'));
   app.get('/readyz', (_req, res) => {
-    if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: 'ready', tools: catalog.tools.length, ...options.readiness?.() }));
-    else sendJson(res, 503, JSON.stringify(errorBody('upstream_unavailable', 'the MCP server is not connected')), { 'Retry-After': '1' });
+    const redis = options.redis?.();
+    const shared = redis ? { redis } : {};
+    if (upstream.ready) sendJson(res, 200, JSON.stringify({ status: redis === 'down' ? 'degraded' : 'ready', tools: catalog.tools.length, ...shared, ...options.readiness?.() }));
+    else sendJson(res, 503, JSON.stringify({ ...errorBody('upstream_unavailable', 'the MCP server is not connected'), ...shared }), { 'Retry-After': '1' });
   });
   app.get('/openapi.json', (_req, res) => sendRaw(res, 'application/json; charset=utf-8', published.json));
   app.get('/openapi.yaml', (_req, res) => sendRaw(res, 'application/yaml; charset=utf-8', published.yaml));
@@ -318,7 +334,8 @@ export function createAdapter(options: AdapterOptions): Adapter {
       else if (response.status >= 400) line.error = (response.body as { error?: { type?: string } }).error?.type;
       if (logArgs && args !== undefined) line.args = args;
       const serverSide = response.status >= 500 && !hungUp;
-      if (serverSide && failure instanceof Error) line.err = { message: failure.message, stack: failure.stack };
+      // Redis being away is logged once when it goes (serve-state.ts), not with every call it refuses.
+      if (serverSide && failure instanceof Error && !isStoreOutage(failure)) line.err = { message: failure.message, stack: failure.stack };
       if (serverSide) logger.warn(line, 'call');
       else logger.info(line, 'call');
     }
@@ -339,7 +356,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       if (rateLimiter) await rateLimiter.take(req, identity);
       const unknown = () => new HttpError(404, 'not_found', `no job "${id.slice(0, 64)}": it is unknown, expired, or was started by another caller`);
       if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw unknown();
-      let job = await runner.store.get(id);
+      let job = await runner.read(id);
       // Another caller's job answers exactly like an unknown one: nothing tells that it exists.
       if (!job || job.owner !== identity.key) throw unknown();
       if (req.method === 'DELETE') {
@@ -351,7 +368,7 @@ export function createAdapter(options: AdapterOptions): Adapter {
       if (job.state === 'working') {
         // Long poll: a job running here may end while we wait, and the caller gets its answer at once.
         await runner.settle(id, Math.min(runner.asyncAfterMs, callTimeoutMs));
-        job = (await runner.store.get(id)) ?? job;
+        job = (await runner.read(id)) ?? job;
       }
       if (job.state === 'done' && job.response) {
         status = job.response.status;
@@ -361,10 +378,18 @@ export function createAdapter(options: AdapterOptions): Adapter {
         sendJson(res, 202, JSON.stringify(jobBody(job)), { 'Retry-After': String(job.pollAfterS) });
       }
     } catch (error) {
-      const http = error instanceof HttpError ? error : new HttpError(500, 'internal_error', 'the adapter failed unexpectedly; the error was logged', { cause: error });
+      const http =
+        error instanceof HttpError
+          ? error
+          : error instanceof StoreUnavailableError
+            ? new HttpError(503, 'upstream_unavailable', `the shared job store (Redis) is not reachable; retry in ${STORE_RETRY_AFTER_S} s`, {
+                headers: { 'Retry-After': STORE_RETRY_AFTER_S },
+                cause: error,
+              })
+            : new HttpError(500, 'internal_error', 'the adapter failed unexpectedly; the error was logged', { cause: error });
       const r = http.toResponse();
       status = r.status;
-      if (status >= 500) logger?.warn({ err: error }, 'job read failed');
+      if (status >= 500 && !isStoreOutage(http)) logger?.warn({ err: error }, 'job read failed');
       if (!res.headersSent) sendJson(res, r.status, JSON.stringify(r.body), r.headers);
     }
     if (logger) {

@@ -173,7 +173,13 @@ export function createMultiAdapter(options: MultiServerOptions): MultiAdapter {
     if (path === '/readyz') {
       const states = Object.fromEntries(servers.map((s) => [s.name, s.upstream.ready ? 'ready' : s.upstream.state]));
       const ready = servers.every((s) => s.upstream.ready);
-      return send(res, ready ? 200 : 503, ready ? { status: 'ready', servers: states } : { ...errorBody('upstream_unavailable', 'not every MCP server is connected'), servers: states });
+      const redis = adapterOptions.redis?.();
+      const shared = redis ? { redis } : {};
+      return send(
+        res,
+        ready ? 200 : 503,
+        ready ? { status: redis === 'down' ? 'degraded' : 'ready', servers: states, ...shared } : { ...errorBody('upstream_unavailable', 'not every MCP server is connected'), servers: states, ...shared },
+      );
     }
     send(res, 404, errorBody('not_found', `no route ${req.method} ${path}; the servers are ${servers.map((s) => `/${s.name}`).join(', ')}, the operations are listed at /openapi.json`));
   };

@@ -1,15 +1,20 @@
 /**
  * `--rate-limit N/min`: a fixed one-minute window per verified identity (per client IP for anonymous callers),
- * counted by express-rate-limit's MemoryStore; over the limit → 429 with `Retry-After`. Counting by identity,
- * never by header text, means one credential spelled many ways ("Bearer", "bearer  ", base64 noise) is still
- * one budget.
+ * counted by express-rate-limit's MemoryStore, or with `--redis` by rate-limit-redis (one budget for every
+ * replica); over the limit → 429 with `Retry-After`. Counting by identity, never by header text, means one
+ * credential spelled many ways ("Bearer", "bearer  ", base64 noise) is still one budget.
+ * When the Redis count fails (Redis down or slow) the call is refused with 503 + Retry-After rather than let
+ * through uncounted: a limit that lapses whenever Redis does is no limit.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Options } from 'express-rate-limit';
+import type { Options, Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
 import { lazyModule } from '../lazy-module.js';
 
 const rateLimit = lazyModule<typeof import('express-rate-limit')>('express-rate-limit');
+const rateLimitRedis = lazyModule<typeof import('rate-limit-redis')>('rate-limit-redis');
 import { UsageError } from '../errors.js';
+import { StoreUnavailableError } from './store/job-store.js';
 import { HttpError } from './http-error.js';
 import type { Identity } from './identity/identity.js';
 
@@ -46,10 +51,17 @@ export function parseRateLimit(value: string): RateLimit {
   return { limit: n, windowMs: unit === 's' ? 1000 : unit === 'h' ? 3_600_000 : 60_000 };
 }
 
-export function createRateLimiter(rate: RateLimit): RateLimiter {
+/** Where the counts live: this process (default), or Redis shared by the replicas. */
+export interface RateLimitStoreOptions {
+  redis?: { client: Redis; prefix: string };
+}
+
+/** Seconds a caller is told to wait when the shared count cannot be taken. */
+const STORE_RETRY_AFTER_S = '2';
+
+export function createRateLimiter(rate: RateLimit, options: RateLimitStoreOptions = {}): RateLimiter {
   const windowMs = rate.windowMs ?? 60_000;
-  const store = new (rateLimit().MemoryStore)();
-  store.init({ windowMs } as Options);
+  const store = options.redis ? redisStore(options.redis.client, `${options.redis.prefix}rl:`, windowMs) : memoryStore(windowMs);
   // identity.key is already a digest: the store never holds a caller's secret.
   const keyOf = (req: IncomingMessage, identity: Identity): string => (identity.kind === 'anonymous' ? ipKey(req) : `id:${identity.key}`);
   const ipKey = (req: IncomingMessage): string => `ip:${clientNetwork(req.socket.remoteAddress)}`;
@@ -64,7 +76,48 @@ export function createRateLimiter(rate: RateLimit): RateLimiter {
   return {
     take: (req, identity) => count(keyOf(req, identity)),
     takeRefused: (req) => count(`refused:${ipKey(req)}`),
-    close: () => store.shutdown(),
+    close: () => store.shutdown?.(),
+  };
+}
+
+function memoryStore(windowMs: number): Store {
+  const store = new (rateLimit().MemoryStore)();
+  store.init({ windowMs } as Options);
+  return store;
+}
+
+/**
+ * rate-limit-redis through the shared ioredis client: one EVALSHA per counted call. Its scripts are loaded
+ * again after any failure (a restarted Redis has forgotten them, and a load that failed while Redis was away
+ * would otherwise stay failed); a failure becomes 503 + Retry-After.
+ */
+function redisStore(client: Redis, prefix: string, windowMs: number): Store {
+  const { RedisStore } = rateLimitRedis();
+  const store = new RedisStore({
+    prefix,
+    sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<never>,
+  });
+  let loaded: Promise<void> | undefined;
+  const load = () => (loaded ??= store.init({ windowMs } as Options).catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  }));
+  void load().catch(() => undefined);
+  return {
+    async increment(key: string) {
+      try {
+        await load();
+        return await store.increment(key);
+      } catch (error) {
+        loaded = undefined;
+        throw new HttpError(503, 'upstream_unavailable', `the shared rate-limit count (Redis) is not reachable; retry in ${STORE_RETRY_AFTER_S} s`, {
+          headers: { 'Retry-After': STORE_RETRY_AFTER_S },
+          cause: new StoreUnavailableError(`Redis did not count the call: ${error instanceof Error ? error.message : String(error)}`, { cause: error }),
+        });
+      }
+    },
+    decrement: (key: string) => store.decrement(key),
+    resetKey: (key: string) => store.resetKey(key),
   };
 }
 

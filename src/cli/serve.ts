@@ -62,8 +62,14 @@ export function defineServe(program: Command, run: Runner): void {
       .option('--async-after <ms>', 'a call still running after this answers 202 with a job to poll at GET /jobs/{id}; task-only tools at once (default 30000, at most --call-timeout)')
       .option('--job-timeout <ms>', 'budget of a call that became a job; past it the job ends 504 and is cancelled upstream', '3600000')
       .option('--job-ttl <ms>', 'how long a finished job\'s answer stays readable', '3600000')
+      .option('--job-lease <ms>', 'a running job\'s lease, renewed by its replica every third of it; a job not renewed this long (its replica died) ends 503 "start it again"', '15000')
       .option('--files-ttl <ms>', 'how long a download URL of a returned file (GET /files/{id}) works', '600000')
       .option('--files-max-bytes <n>', 'memory for returned files waiting to be downloaded; files past it are only described', '134217728'),
+  );
+  inOptionsGroup(cmd, HELP_GROUP.state, (c) =>
+    c
+      .option('--redis <url>', 'keep rate limits and jobs in this Redis, shared by every replica (redis://host:6379 or rediss:// for TLS; default: env MCP_ACTIONS_REDIS_URL, else in memory)')
+      .option('--redis-prefix <text>', 'prefix of every Redis key, one per deployment sharing a Redis (default: "mcp-actions:")'),
   );
   inOptionsGroup(cmd, HELP_GROUP.upstream, (c) =>
     c
@@ -84,6 +90,7 @@ Examples:
   $ MCP_ACTIONS_API_KEY=$(openssl rand -hex 24) mcp-actions serve --auth api-key \\
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
   $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0
+  $ mcp-actions serve --redis redis://127.0.0.1:6379 --rate-limit 60/min --auth bearer -- node server.js   # one of several replicas
   $ MCP_ACTIONS_API_KEY="$(cat team-keys.txt)" mcp-actions serve --auth bearer --per-user \
       --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory`,
   );

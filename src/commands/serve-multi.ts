@@ -10,7 +10,7 @@ import type { JobRunner } from '../adapter/jobs/job-runner.js';
 import type { FileStore } from '../adapter/store/file-store.js';
 import { listen } from '../adapter/listen.js';
 import { createMultiAdapter } from '../adapter/multi-server.js';
-import { createRateLimiter } from '../adapter/rate-limit.js';
+import { createRateLimiter, type RateLimitStoreOptions } from '../adapter/rate-limit.js';
 import { describeServed } from '../adapter/routes.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream } from '../adapter/supervisor.js';
@@ -38,6 +38,10 @@ export interface MultiShared {
   /** One runner (and job store) for every server. */
   jobs?: JobRunner;
   fileStore?: FileStore;
+  /** Where rate-limit counts live (--redis: shared by the replicas). */
+  rateStore?: RateLimitStoreOptions;
+  /** With --redis: whether Redis answers (/readyz). */
+  sharedState?: { redis?: () => 'up' | 'down' };
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
@@ -74,7 +78,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
       else upstream.once('state', wait);
     });
   })));
-  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit) : undefined;
+  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, shared.rateStore) : undefined;
   const multi = createMultiAdapter({
     servers,
     specOptions: { ...shared.specOptions, serverUrl: shared.publicUrl ?? 'http://127.0.0.1' },
@@ -89,6 +93,7 @@ export async function serveMulti(config: ConfigFile, shared: MultiShared, io: Co
     mcp: shared.mcp,
     ...(shared.jobs ? { jobs: shared.jobs } : {}),
     ...(shared.fileStore ? { fileStore: shared.fileStore } : {}),
+    ...shared.sharedState,
     onSpecError: (error) => logger.error({ err: { message: describe(error) } }, 'the combined spec could not be rebuilt; keeping the previous one'),
   });
   const upstreams = servers.map((s) => s.upstream);

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_RESPONSE_CHARS } from '../adapter/map-result.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../adapter/read-body.js';
 import { InflightLimiter } from '../adapter/inflight.js';
 import { describeServed } from '../adapter/routes.js';
-import { createRateLimiter } from '../adapter/rate-limit.js';
+import { createRateLimiter, type RateLimitStoreOptions } from '../adapter/rate-limit.js';
 import { shutdown } from '../adapter/shutdown.js';
 import { SupervisedUpstream, type SupervisorOptions } from '../adapter/supervisor.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
@@ -19,6 +19,8 @@ import type { CommandIO } from './io.js';
 import { parseServeLimits, type ServeLimitFlags } from './serve-limits.js';
 import { parseMcpFlags, type ServeMcpFlags } from './serve-mcp.js';
 import { createFileStore, createJobRunner, parseJobFlags, type JobFlags } from './serve-jobs.js';
+import { connectState, parseStateFlags, type StateFlags } from './serve-state.js';
+import type { RedisConnection } from '../adapter/store/redis-connection.js';
 import { parseAllowedHosts, parseIntFlag, resolveInboundAuth } from './serve-options.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { serveMulti } from './serve-multi.js';
@@ -26,7 +28,7 @@ import { parsePerUserFlags, startUserPool, type PerUserFlags } from './serve-per
 import type { UserPool } from '../adapter/upstream/user-pool.js';
 import { loadConfigFile, parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags, PerUserFlags {
+export interface ServeOptions extends TargetOptions, Omit<SpecFlags, 'auth'>, ServeLimitFlags, JobFlags, ServeMcpFlags, PerUserFlags, StateFlags {
   port?: string;
   host?: string;
   /** The spec's server URL (alias of the spec flag --server-url). */
@@ -62,6 +64,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const mcp = parseMcpFlags(opts);
   const jobSettings = opts.async === false ? undefined : parseJobFlags(opts, callTimeoutMs);
   const allowedHosts = parseAllowedHosts(opts.allowedHost);
+  const stateSettings = parseStateFlags(opts, io.env);
   const noAuth = opts.auth === false;
   if (opts.publicUrl && opts.serverUrl && opts.publicUrl !== opts.serverUrl) {
     throw new UsageError('--public-url and --server-url disagree', { hint: 'give one of them (they are the same setting)' });
@@ -92,76 +95,91 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
     { write: (line: string) => io.stderr(line) },
   );
 
-  const jobs = jobSettings ? createJobRunner(jobSettings, logger) : undefined;
-  const fileStore = createFileStore(opts);
-  if (!target) {
-    const shared = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore };
-    return serveMulti(config!, shared, io, control);
-  }
-  io.stderr(`connecting to ${describeTarget(target)}…\n`);
-  const upstreamOptions = {
-    timeoutMs,
-    baseEnv: io.env,
-    clientInfo: { name: 'mcp-actions', version: '0.1.0' },
-    maxMessageBytes: limits.maxMessageBytes,
-    pingIntervalMs: limits.pingIntervalMs,
-    pingTimeoutMs: limits.pingTimeoutMs,
-  };
-  const pool = perUser ? await startUserPool(target, perUser, upstreamOptions, logger) : undefined;
-  const upstream: SupervisedUpstream | UserPool = pool ?? (await startSupervised(target, upstreamOptions, logger));
-  const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit) : undefined;
-  let listening: Awaited<ReturnType<typeof listen>> | undefined;
-  let stopped = false;
+  // Shared state first: a Redis that does not answer ends the command before any MCP server is started.
+  const redis = stateSettings ? await connectState(stateSettings, logger, timeoutMs) : undefined;
   try {
-    const adapter = createAdapter({
-      upstream: new InflightLimiter(upstream, { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue }),
-      rateLimiter,
-      specOptions,
-      auth,
-      cors: opts.cors,
-      allowedHosts,
-      limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
-      logger,
-      logArgs: opts.logArgs === true,
-      mcp,
-      ...(jobs ? { jobs } : {}),
-      fileStore,
-      ...(pool ? { readiness: () => ({ users: pool.users, maxUsers: pool.limit }) } : {}),
-    });
-    for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
-    for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
-    listening = await listen(adapter.handler, port, host, limits);
-    const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-    if (!publicUrl) adapter.republish({ serverUrl: localUrl });
-    const { server } = upstream.catalog;
-    io.stderr(
-      `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
-        `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
-        (perUser ? `  per-user: one MCP server per user, up to ${perUser.maxUsers} at once, each closed after ${perUser.idleTimeoutMs} ms idle\n` : '') +
-        (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
-    );
-    io.stdout(`${listening.url}\n`);
-    control.onListening?.(listening.url);
-    await control.stop;
-    io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
-    // Jobs first, while the upstream is still there to receive their cancellation.
-    const cancelled = (await jobs?.stop()) ?? 0;
-    if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
-    // Then the MCP face: its long-lived streams would otherwise hold the drain open until the timeout.
-    const { drained, cut, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs, control.cut);
-    stopped = true;
-    adapter.dispose();
-    io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
-    return cut ? EXIT_INTERRUPTED : 0;
+    return await serveWith(redis);
   } finally {
-    rateLimiter?.close();
-    await jobs?.store.close();
-    await fileStore.close();
-    if (!stopped) {
-      await listening?.close();
-      await upstream.close();
+    await redis?.close();
+  }
+
+  async function serveWith(redis: RedisConnection | undefined): Promise<number> {
+    const shared = redis && stateSettings ? { client: redis.client, prefix: stateSettings.prefix } : undefined;
+    const rateStore: RateLimitStoreOptions = shared ? { redis: shared } : {};
+    const sharedState = redis ? { redis: () => redis.state } : {};
+    if (redis) io.stderr(`shared state: rate limits and jobs in Redis at ${redis.where} (keys under "${stateSettings!.prefix}")\n`);
+    const jobs = jobSettings ? createJobRunner(jobSettings, logger, shared) : undefined;
+    const fileStore = createFileStore(opts);
+    if (!target) {
+      const multi = { specOptions, auth, limits, logger, timeoutMs, port, host, publicUrl, cors: opts.cors, allowedHosts, mcp, logArgs: opts.logArgs === true, adapterLimits: { callTimeoutMs, maxResponseChars, maxBodyBytes }, jobs, fileStore, rateStore, sharedState };
+      return serveMulti(config!, multi, io, control);
     }
-    logger.flush?.();
+    io.stderr(`connecting to ${describeTarget(target)}…\n`);
+    const upstreamOptions = {
+      timeoutMs,
+      baseEnv: io.env,
+      clientInfo: { name: 'mcp-actions', version: '0.1.0' },
+      maxMessageBytes: limits.maxMessageBytes,
+      pingIntervalMs: limits.pingIntervalMs,
+      pingTimeoutMs: limits.pingTimeoutMs,
+    };
+    const pool = perUser ? await startUserPool(target, perUser, upstreamOptions, logger) : undefined;
+    const upstream: SupervisedUpstream | UserPool = pool ?? (await startSupervised(target, upstreamOptions, logger));
+    const rateLimiter = limits.rateLimit ? createRateLimiter(limits.rateLimit, rateStore) : undefined;
+    let listening: Awaited<ReturnType<typeof listen>> | undefined;
+    let stopped = false;
+    try {
+      const adapter = createAdapter({
+        upstream: new InflightLimiter(upstream, { maxInflight: limits.maxInflight, maxQueue: limits.maxQueue }),
+        rateLimiter,
+        specOptions,
+        auth,
+        cors: opts.cors,
+        allowedHosts,
+        limits: { callTimeoutMs, maxResponseChars, maxBodyBytes },
+        logger,
+        logArgs: opts.logArgs === true,
+        mcp,
+        ...(jobs ? { jobs } : {}),
+        fileStore,
+        ...sharedState,
+        ...(pool ? { readiness: () => ({ users: pool.users, maxUsers: pool.limit }) } : {}),
+      });
+      for (const note of adapter.published.notes) if (note.level !== 'info') io.stderr(`${formatNote(note)}\n`);
+      for (const e of adapter.published.routes.compileErrors) io.stderr(`warning: tool "${e.tool}": its schema could not be compiled, arguments go unchecked: ${e.message}\n`);
+      listening = await listen(adapter.handler, port, host, limits);
+      const localUrl = listening.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+      if (!publicUrl) adapter.republish({ serverUrl: localUrl });
+      const { server } = upstream.catalog;
+      io.stderr(
+        `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
+          `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${auth.type}\n` +
+          (perUser ? `  per-user: one MCP server per user, up to ${perUser.maxUsers} at once, each closed after ${perUser.idleTimeoutMs} ms idle\n` : '') +
+          (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
+      );
+      io.stdout(`${listening.url}\n`);
+      control.onListening?.(listening.url);
+      await control.stop;
+      io.stderr(`stopping: draining in-flight calls (up to ${limits.drainTimeoutMs} ms; a third signal cuts them)…\n`);
+      // Jobs first, while the upstream is still there to receive their cancellation.
+      const cancelled = (await jobs?.stop()) ?? 0;
+      if (cancelled > 0) io.stderr(`cancelled ${cancelled} running job${cancelled === 1 ? '' : 's'} upstream\n`);
+      // Then the MCP face: its long-lived streams would otherwise hold the drain open until the timeout.
+      const { drained, cut, waitedMs } = await shutdown(listening.server, [...(adapter.mcp ? [adapter.mcp] : []), upstream], limits.drainTimeoutMs, control.cut);
+      stopped = true;
+      adapter.dispose();
+      io.stderr(drained ? `stopped after ${waitedMs} ms\n` : cut ? `stopped: calls still running after ${waitedMs} ms were cut (signal)\n` : `stopped: calls still running after ${limits.drainTimeoutMs} ms were cut\n`);
+      return cut ? EXIT_INTERRUPTED : 0;
+    } finally {
+      rateLimiter?.close();
+      await jobs?.store.close();
+      await fileStore.close();
+      if (!stopped) {
+        await listening?.close();
+        await upstream.close();
+      }
+      logger.flush?.();
+    }
   }
 }
 

@@ -290,7 +290,11 @@ describe('2026-07-28 stateless requests', () => {
 describe('an upstream crash', () => {
   it('fails the calls in flight at once with a JSON-RPC error; the session works again after the respawn', async () => {
     const started = Date.now();
-    const [dying, bystander] = await Promise.all([rpc(mcp, call('die', {}), inSession()), rpc(mcp, call('slow', { ms: 5000, tag: 'bystander' }), inSession())]);
+    // The bystander goes first so that it is in flight when the server dies (sent together, a loaded machine could
+    // deliver it after the crash, when it is refused as upstream_unavailable instead).
+    const pendingBystander = rpc(mcp, call('slow', { ms: 5000, tag: 'bystander' }), inSession());
+    await new Promise((r) => setTimeout(r, 300));
+    const [dying, bystander] = await Promise.all([rpc(mcp, call('die', {}), inSession()), pendingBystander]);
     expect(Date.now() - started).toBeLessThan(4000);
     for (const a of [dying, bystander]) {
       expect(a.status).toBe(200);

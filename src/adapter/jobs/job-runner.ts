@@ -6,14 +6,17 @@
  *
  * The work stays on this process: a job is cancelled upstream (notifications/cancelled, or tasks/cancel for a
  * task) when its caller deletes it, when its record disappears from the store, when its budget runs out, and
- * when the adapter stops. A class because it has a lifecycle.
+ * when the adapter stops. While it runs, this process renews the job's lease in the store; a replica that died
+ * without a word stops renewing, and whichever replica reads the job after the lease ran out ends it with the
+ * answer a stopping adapter gives ("start it again"), so an acknowledged job never stays "working" for ever.
+ * A class because it has a lifecycle.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { HangupSignal } from '../hangup-signal.js';
 import { HttpError } from '../http-error.js';
 import { errorResponse, type Invocation } from '../invoke.js';
-import { JobStoreFullError, type JobProgress, type JobRecord, type JobStore, type StoredResponse } from '../store/job-store.js';
+import { JobStoreFullError, StoreUnavailableError, type JobProgress, type JobRecord, type JobStore, type StoredResponse } from '../store/job-store.js';
 import type { CallProgress } from '../upstream.js';
 
 export const DEFAULT_ASYNC_AFTER_MS = 30_000;
@@ -21,8 +24,10 @@ export const DEFAULT_JOB_TIMEOUT_MS = 60 * 60 * 1000;
 export const DEFAULT_POLL_AFTER_S = 5;
 /** Least time between two progress writes of one job (a server may send hundreds a second). */
 const PROGRESS_WRITE_MS = 250;
-/** How often running jobs check that their record still exists (deleted through another replica). */
-const LIVENESS_MS = 5000;
+/** How long a job's lease lasts (renewed every third of it): a replica silent this long is taken for gone. */
+export const DEFAULT_JOB_LEASE_MS = 15_000;
+/** How long a finished job's answer is kept here, retried every second, while the store (Redis) is away. */
+const STORE_RETRY_MS = 5 * 60 * 1000;
 
 export interface JobRunnerOptions {
   store: JobStore;
@@ -32,6 +37,8 @@ export interface JobRunnerOptions {
   jobTimeoutMs?: number;
   /** The poll interval suggested to callers, in seconds (default 5). */
   pollAfterS?: number;
+  /** Lease of a running job (default 15 000 ms): renewed every third of it while this process runs the job. */
+  leaseMs?: number;
   logger?: Logger;
 }
 
@@ -75,6 +82,7 @@ export class JobRunner {
   readonly asyncAfterMs: number;
   readonly jobTimeoutMs: number;
   readonly pollAfterS: number;
+  readonly leaseMs: number;
   private readonly logger?: Logger;
   private readonly running = new Map<string, Running>();
   private draining = false;
@@ -85,6 +93,7 @@ export class JobRunner {
     this.asyncAfterMs = options.asyncAfterMs ?? DEFAULT_ASYNC_AFTER_MS;
     this.jobTimeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     this.pollAfterS = options.pollAfterS ?? DEFAULT_POLL_AFTER_S;
+    this.leaseMs = options.leaseMs ?? DEFAULT_JOB_LEASE_MS;
     this.logger = options.logger;
   }
 
@@ -122,7 +131,14 @@ export class JobRunner {
     }
     let job: JobRecord;
     try {
-      job = await this.store.create({ id: entry.id, owner: entry.owner, tool: entry.tool, pollAfterS: this.pollAfterS, ...(entry.progress ? { progress: entry.progress } : {}) });
+      job = await this.store.create({
+        id: entry.id,
+        owner: entry.owner,
+        tool: entry.tool,
+        pollAfterS: this.pollAfterS,
+        leaseUntil: Date.now() + this.leaseMs,
+        ...(entry.progress ? { progress: entry.progress } : {}),
+      });
     } catch (error) {
       controller.abort(new Error('no room for another job'));
       await call;
@@ -155,6 +171,27 @@ export class JobRunner {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([entry.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
+  }
+
+  /**
+   * The job as its caller sees it. A working job whose lease ran out while no replica runs it here (its
+   * replica died) is ended now, with the answer a stopping adapter gives; the store's complete() is atomic, so
+   * of two replicas reading it at once, one writes that answer and both return it.
+   */
+  async read(id: string): Promise<JobRecord | undefined> {
+    const job = await this.store.get(id);
+    if (!job || job.state !== 'working' || this.running.has(id) || job.leaseUntil === undefined || job.leaseUntil > Date.now()) return job;
+    const response = storedResponse(
+      errorResponse(
+        new HttpError(503, 'upstream_unavailable', `the replica running tool "${job.tool}" stopped before it finished; the call was lost, start it again`, {
+          headers: { 'Retry-After': '5' },
+        }),
+      ),
+    );
+    await this.store.complete(id, response);
+    this.logger?.warn({ job: id, tool: job.tool }, 'job lost: the replica running it stopped renewing its lease');
+    const after = await this.store.get(id);
+    return after && after.state === 'done' ? after : { ...job, state: 'done', response };
   }
 
   /** Forgets a job and cancels its work upstream if it runs here. */
@@ -207,7 +244,7 @@ export class JobRunner {
     }
     try {
       try {
-        await this.store.complete(entry.id, response);
+        await this.completeWhenReachable(entry, response);
       } catch (error) {
         if (!(error instanceof JobStoreFullError)) throw error;
         const tooLarge = errorResponse(new HttpError(502, 'response_too_large', `tool "${entry.tool}" finished, but its answer does not fit in the job store: ${error.message}`));
@@ -222,20 +259,43 @@ export class JobRunner {
     this.logger?.info({ job: entry.id, tool: entry.tool, status: response.status }, 'job done');
   }
 
-  /** A job deleted through another replica (or dropped by the store) is cancelled here. */
+  /**
+   * Stores the answer; while the store is away (Redis down) keeps it here and tries again every second, for up
+   * to STORE_RETRY_MS, or once more when the adapter stops: a job that ends during an outage is not lost.
+   */
+  private async completeWhenReachable(entry: Running, response: StoredResponse): Promise<void> {
+    const deadline = Date.now() + STORE_RETRY_MS;
+    for (;;) {
+      try {
+        await this.store.complete(entry.id, response);
+        return;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || this.draining || Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  /**
+   * Renews the lease of every job running here, every third of the lease; a job deleted through another replica,
+   * dropped by the store or ended as lost is cancelled here. A store that does not answer cancels nothing.
+   */
   private watchLiveness(): void {
     if (this.running.size !== 1) return;
     clearInterval(this.liveness);
     this.liveness = setInterval(() => {
-      for (const entry of this.running.values()) {
-        this.store.get(entry.id).then(
-          (record) => {
-            if (!record && this.running.has(entry.id)) entry.controller.abort(new Error('the job is gone from the store'));
-          },
-          () => undefined,
-        );
-      }
-    }, LIVENESS_MS);
+      const ids = [...this.running.keys()];
+      this.store.renew(ids, Date.now() + this.leaseMs).then(
+        (alive) => {
+          const kept = new Set(alive);
+          for (const id of ids) {
+            const entry = this.running.get(id);
+            if (entry && !kept.has(id)) entry.controller.abort(new Error('the job is gone from the store'));
+          }
+        },
+        () => undefined,
+      );
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
     this.liveness.unref();
   }
 }

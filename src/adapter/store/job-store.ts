@@ -38,6 +38,11 @@ export interface JobRecord {
   expiresAt: number;
   /** Seconds the caller should wait before polling again. */
   pollAfterS: number;
+  /**
+   * While working: the replica running it renews this (milliseconds since the epoch); once it is past, that
+   * replica is gone (killed, lost) and the job will never end by itself.
+   */
+  leaseUntil?: number;
   progress?: JobProgress;
   /** Set when `state` is 'done'. */
   response?: StoredResponse;
@@ -48,6 +53,7 @@ export interface NewJob {
   owner: string;
   tool: string;
   pollAfterS: number;
+  leaseUntil?: number;
   progress?: JobProgress;
 }
 
@@ -79,6 +85,11 @@ export interface JobStore {
    * JobStoreFullError when the answer does not fit in `maxBytes` even after dropping older finished jobs.
    */
   complete(id: string, response: StoredResponse): Promise<boolean>;
+  /**
+   * Sets `leaseUntil` of those of `ids` that are still working; resolves with them (the others are gone or
+   * done: whoever runs them may stop).
+   */
+  renew(ids: string[], leaseUntil: number): Promise<string[]>;
   /** Forgets a job now (cancelled, or read for the last time). */
   expire(id: string): Promise<void>;
   /** Releases timers and connections. */
@@ -90,6 +101,17 @@ export class JobStoreFullError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'JobStoreFullError';
+  }
+}
+
+/**
+ * The store is not reachable (Redis down, or too slow to answer): nothing was recorded or read. The adapter
+ * answers 503 with Retry-After where it needed the store, and keeps serving what needs none.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StoreUnavailableError';
   }
 }
 

@@ -68,6 +68,7 @@ export class MemoryJobStore implements JobStore {
       updatedAt: now,
       expiresAt: now + this.runningTtlMs,
       pollAfterS: job.pollAfterS,
+      ...(job.leaseUntil !== undefined ? { leaseUntil: job.leaseUntil } : {}),
       ...(job.progress ? { progress: { ...job.progress } } : {}),
     };
     this.jobs.set(job.id, record);
@@ -85,6 +86,17 @@ export class MemoryJobStore implements JobStore {
     record.progress = { ...progress };
     record.updatedAt = this.now();
     return true;
+  }
+
+  async renew(ids: string[], leaseUntil: number): Promise<string[]> {
+    const alive: string[] = [];
+    for (const id of ids) {
+      const record = this.live(id);
+      if (!record || record.state !== 'working') continue;
+      record.leaseUntil = leaseUntil;
+      alive.push(id);
+    }
+    return alive;
   }
 
   async complete(id: string, response: StoredResponse): Promise<boolean> {

@@ -44,6 +44,8 @@ describe('serve --help', () => {
     [HELP_GROUP.spec, ['--profile', '--consequential', '--include', '--exclude', '--overflow', '--openapi', '--template']],
     [HELP_GROUP.limits, ['--call-timeout', '--max-body', '--max-inflight', '--max-queue', '--rate-limit']],
     [HELP_GROUP.upstream, ['--ping-interval', '--drain-timeout']],
+    [HELP_GROUP.jobs, ['--async-after', '--job-timeout', '--job-ttl', '--job-lease']],
+    [HELP_GROUP.state, ['--redis', '--redis-prefix']],
     [HELP_GROUP.logging, ['--log-args', '--log-level']],
   ])('%s', (heading, flags) => {
     expect(listed.get(heading)).toEqual(expect.arrayContaining(flags));

@@ -63,6 +63,21 @@ export function jobStoreContract(name: string, make: (limits: JobStoreLimits) =>
       expect(await s.complete('w', { status: 200, json: '{}' })).toBe(false);
     });
 
+    it('renew sets the lease of working jobs and names them; done and unknown jobs are left out', async () => {
+      const s = await store();
+      await s.create({ ...job('r1'), leaseUntil: 1000 });
+      await s.create(job('r2'));
+      await s.create(job('r3'));
+      await s.complete('r3', { status: 200, json: '{}' });
+      expect((await s.get('r1'))?.leaseUntil).toBe(1000);
+      expect((await s.get('r2'))?.leaseUntil).toBeUndefined();
+      expect((await s.renew(['r1', 'r2', 'r3', 'nope'], 5000)).sort()).toEqual(['r1', 'r2']);
+      expect((await s.get('r1'))?.leaseUntil).toBe(5000);
+      expect((await s.get('r2'))?.leaseUntil).toBe(5000);
+      expect((await s.get('r3'))?.leaseUntil).toBeUndefined();
+      expect(await s.renew([], 1)).toEqual([]);
+    });
+
     it('returned records are copies: changing one does not change the store', async () => {
       const s = await store();
       const r = await s.create(job('c'));
