@@ -17,6 +17,11 @@ export function mapCallError(error: unknown, tool: string, callTimeoutMs: number
   if (error instanceof Error && error.name === 'TaskEndedError') {
     return new HttpError(502, 'upstream_error', error.message, { cause: error });
   }
+  if (error instanceof Error && error.name === 'MessageTooLargeError') {
+    return new HttpError(502, 'response_too_large', `the MCP server's answer to "${tool}" was skipped: ${error.message}; raise --max-message-bytes or ask the tool for less`, {
+      cause: error,
+    });
+  }
   if (error instanceof McpConnectionError) {
     return new HttpError(502, 'upstream_error', `the MCP server is not reachable: ${error.message}`, { cause: error });
   }

@@ -277,23 +277,16 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   }
 
   /**
-   * stdio: one message over `maxMessageBytes` makes the transport drop its buffer and close, which
-   * waits for the child to exit (up to 4 s): kill it now instead, so pending calls answer 502 at once.
    * stdio: a server that stopped reading its stdin while messages for it kept coming is restarted.
    * HTTP: a network error (the server went away mid-stream) restarts the connection.
+   * (A message over `maxMessageBytes` is skipped by the transport and fails only the call it answers.)
    */
   private watchErrors(connection: Connection, up: Upstream): void {
-    const { session, pid } = connection;
+    const { session } = connection;
     const previous = session.onerror;
     session.onerror = (error) => {
       previous?.(error);
-      if (pid !== undefined && /ReadBuffer exceeded maximum size/.test(error.message)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      } else if (error instanceof StdinBacklogError) {
+      if (error instanceof StdinBacklogError) {
         // The transport is already closing the wedged server: log why, answer its calls 502, start a new one.
         this.restart(up, error.message);
       } else if (this.http && isNetworkError(error)) {

@@ -1,3 +1,5 @@
+import type { OversizedMessage } from './oversized.js';
+
 /**
  * The JSON-RPC 2.0 vocabulary of MCP that the session and the transports share: message shapes, error codes,
  * protocol versions and the error a failed request rejects with. No SDK import at run time: loading the SDK's
@@ -62,6 +64,11 @@ export interface SessionTransport {
   onmessage?: (message: JsonRpcMessage) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
+  /**
+   * A message over the size bound was skipped (not buffered): the session fails the request it answers, if it can
+   * tell which. Without a handler the transport reports it through onerror.
+   */
+  onoversized?: (message: OversizedMessage) => void;
   /** HTTP transports send the negotiated version in a header on every later request. */
   setProtocolVersion?: (version: string) => void;
   sessionId?: string;
@@ -87,6 +94,17 @@ export class MalformedMessageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'MalformedMessageError';
+  }
+}
+
+/** The answer to a request was over `--max-message-bytes`: skipped unread; the connection goes on. */
+export class MessageTooLargeError extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`the answer was ${bytes} bytes, over the limit of ${limit} bytes for one message (--max-message-bytes)`);
+    this.name = 'MessageTooLargeError';
   }
 }
 

@@ -8,6 +8,7 @@
  * schemas alive, and `serve` must stay under 80 MB resident under load (issue 8). The wire behaviour is the
  * SDK's: same request ids (0, 1, 2 …), same `notifications/cancelled` on timeout or abort, same error codes.
  */
+import type { OversizedMessage } from './oversized.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MSEC,
   ErrorCode,
@@ -16,6 +17,7 @@ import {
   LATEST_PROTOCOL_VERSION,
   MalformedMessageError,
   McpError,
+  MessageTooLargeError,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JsonRpcMessage,
   type SessionTransport,
@@ -87,6 +89,7 @@ export class McpSession {
     transport.onmessage = (message) => this.onMessage(message);
     transport.onclose = () => this.onClosed();
     transport.onerror = (error) => this.onerror?.(error);
+    transport.onoversized = (message) => this.onOversized(message);
     await transport.start();
     this.state = 'open';
     if (transport.sessionId !== undefined) return; // an HTTP session being resumed: already initialized
@@ -268,6 +271,20 @@ export class McpSession {
       );
     } else if (isObject(m.result)) entry.resolve(m.result);
     else entry.reject(new MalformedMessageError(`the server answered with a result that is not an object: ${preview(m.result)}`));
+  }
+
+  /**
+   * A message the transport skipped for its size. The answer to one of our requests fails that request alone
+   * (an id echoed as a string still matches, as in onResponse); anything else is reported and forgotten.
+   */
+  private onOversized(message: OversizedMessage): void {
+    const id = typeof message.id === 'number' ? message.id : typeof message.id === 'string' && message.id !== '' ? Number(message.id) : NaN;
+    const entry = message.isResponse && Number.isInteger(id) ? this.take(id) : undefined;
+    if (entry) entry.reject(new MessageTooLargeError(message.bytes, message.limit));
+    else {
+      const what = message.isResponse ? `an answer${message.id === undefined ? ' without a readable id' : ` to unknown request ${String(message.id)}`}` : 'a message';
+      this.onerror?.(new Error(`skipped ${what} of ${message.bytes} bytes from the server, over the limit of ${message.limit} bytes for one message`));
+    }
   }
 
   /** Requests from the server: `ping` is answered; this client offers nothing else (no sampling, roots…). */

@@ -5,8 +5,9 @@
  * - the child's exit status is kept ("exited with code 1", "was killed by SIGKILL");
  * - writes are corked per event-loop turn: every message sent in one turn (the calls of 32 concurrent HTTP
  *   requests) reaches the child in one write syscall;
- * - a line is parsed once (JSON.parse; no schema), and one message over `maxMessageBytes` closes the
- *   connection instead of being buffered without bound;
+ * - a line is parsed once (JSON.parse; no schema); a message over `maxMessageBytes` is never buffered: it is
+ *   skipped, scanned only for its id (./oversized.ts) so the session fails the one request it answers, and the
+ *   server goes on (a stateful server keeps its state, the other calls their answers);
  * - partial lines are kept as a list of chunks and joined once, not re-concatenated per chunk;
  * - the child runs in a process group of its own, and closing stops the whole group (./process-group.ts), so a
  *   server behind `sh -c`, `npx` or `uv run` does not outlive its wrapper.
@@ -15,6 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import spawn from 'cross-spawn';
 import { MalformedMessageError, type JsonRpcMessage, type SessionTransport } from './json-rpc.js';
+import { IdScanner, scanOversized, type OversizedMessage } from './oversized.js';
 import { groupSpawnOptions, stopGroup, trackGroup } from './process-group.js';
 
 /**
@@ -57,6 +59,7 @@ export class StdioTransport implements SessionTransport {
   onmessage?: (message: JsonRpcMessage) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
+  onoversized?: (message: OversizedMessage) => void;
   /** How the child ended, once it has. */
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   /** The child's stderr; listeners may attach before start(). */
@@ -66,6 +69,8 @@ export class StdioTransport implements SessionTransport {
   private childPid?: number;
   private partial: Buffer[] = [];
   private partialBytes = 0;
+  /** Reading the rest of a message over the bound, for its id only. */
+  private skipping?: IdScanner;
   private corked = false;
   /** One promise for every writer waiting on 'drain'; `settle` ends it (also when the connection closes). */
   private drained?: { promise: Promise<void>; settle: (error?: Error) => void };
@@ -126,7 +131,21 @@ export class StdioTransport implements SessionTransport {
   /** Splits stdout into lines; each complete line is one message. */
   private read(chunk: Buffer): void {
     let start = 0;
-    let newline = chunk.indexOf(NEWLINE);
+    if (this.skipping) {
+      // The rest of a message over the bound: scanned for its id, never kept.
+      const end = chunk.indexOf(NEWLINE);
+      if (end === -1) {
+        this.skipping.feed(chunk);
+        return;
+      }
+      this.skipping.feed(chunk, 0, end);
+      const skipped = this.skipping.result(this.maxMessageBytes);
+      this.skipping = undefined;
+      this.reportOversized(skipped);
+      if (!this.child) return;
+      start = end + 1;
+    }
+    let newline = chunk.indexOf(NEWLINE, start);
     while (newline !== -1) {
       if (this.partialBytes > 0) {
         this.partial.push(chunk.subarray(start, newline));
@@ -142,22 +161,21 @@ export class StdioTransport implements SessionTransport {
       newline = chunk.indexOf(NEWLINE, start);
     }
     if (start < chunk.length) {
+      this.partial.push(start === 0 ? chunk : chunk.subarray(start));
       this.partialBytes += chunk.length - start;
       if (this.partialBytes > this.maxMessageBytes) {
+        // Over the bound before its end: from here on it is only scanned for its id (memory stays bounded).
+        this.skipping = new IdScanner();
+        for (const piece of this.partial) this.skipping.feed(piece);
         this.partial = [];
         this.partialBytes = 0;
-        this.onerror?.(new Error(`ReadBuffer exceeded maximum size of ${this.maxMessageBytes} bytes (one message from the server)`));
-        void this.close();
-        return;
       }
-      this.partial.push(start === 0 ? chunk : chunk.subarray(start));
     }
   }
 
   private deliver(buffer: Buffer, from: number, to: number): void {
     if (to - from > this.maxMessageBytes) {
-      this.onerror?.(new Error(`ReadBuffer exceeded maximum size of ${this.maxMessageBytes} bytes (one message from the server)`));
-      void this.close();
+      this.reportOversized(scanOversized(buffer, from, to, this.maxMessageBytes));
       return;
     }
     const text = buffer.toString('utf8', from, to > from && buffer[to - 1] === 0x0d ? to - 1 : to);
@@ -174,6 +192,12 @@ export class StdioTransport implements SessionTransport {
     } catch (error) {
       this.onerror?.(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /** A message skipped for its size: the session fails the request it answers; the connection goes on. */
+  private reportOversized(message: OversizedMessage): void {
+    if (this.onoversized) this.onoversized(message);
+    else this.onerror?.(new Error(`skipped a message of ${message.bytes} bytes from the server, over the limit of ${message.limit} bytes`));
   }
 
   /**
@@ -233,6 +257,7 @@ export class StdioTransport implements SessionTransport {
     const child = this.child;
     this.partial = [];
     this.partialBytes = 0;
+    this.skipping = undefined;
     this.drained?.settle(new Error('Not connected'));
     this.queuedWhileBlocked = 0;
     if (!child) return;

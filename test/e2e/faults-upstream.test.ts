@@ -1,7 +1,7 @@
 /**
  * The upstream fails: killed mid-call, hanging, wedged, crashing at (re)start, printing garbage, answering
  * one huge message. In-flight calls answer at once, nothing hangs, no pending request is left, the child is
- * respawned with backoff and the next call succeeds. One server per describe (spawning is the slow part).
+ * respawned with backoff and the next call succeeds. (A huge message fails its own call only: faults-oversized-stdio.) One server per describe (spawning is the slow part).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,20 +96,6 @@ describe('one server that misbehaves in every way (garbage on stdout from its fi
     expect(after.body).toEqual({ id: 'c', pid: expect.any(Number) });
     expect(after.body.pid).not.toBe(before.pid);
     expect(alive(before.pid)).toBe(false);
-  });
-
-  it('a 20 MB result: 502 (bounded read buffer), not an out-of-memory crash, and the server is respawned', async () => {
-    const pid = (await echo(s, 'pre')).body.pid;
-    const heap = process.memoryUsage().heapUsed;
-    const t0 = performance.now();
-    const big = await callTool(s.url, 'huge', { bytes: 20 * 1024 * 1024 });
-    expect(big.status).toBe(502);
-    expect(big.body.error.type).toBe('upstream_error');
-    // The SDK's read buffer grows by concatenation (quadratic): reaching 10 MB takes ~3 s on a slow machine.
-    expect(performance.now() - t0).toBeLessThan(8000);
-    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
-    await expect.poll(async () => (await echo(s, 'post')).status, { timeout: 8000 }).toBe(200);
-    expect((await echo(s, 'post2')).body.pid).not.toBe(pid);
   });
 
   it('a wedged server (no answer to ping) is restarted: the stuck call answers 502, the next one succeeds', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../src/adapter/http-error.js';
 import { mapCallError } from '../../../src/adapter/map-error.js';
 import { McpConnectionError } from '../../../src/errors.js';
+import { MessageTooLargeError } from '../../../src/mcp/json-rpc.js';
 
 describe('mapCallError', () => {
   const table: [string, unknown, number, string][] = [
@@ -16,6 +17,7 @@ describe('mapCallError', () => {
     ['not connected → 502', new Error('Not connected'), 502, 'upstream_error'],
     ['connection error → 502', new McpConnectionError('closed', 'gone'), 502, 'upstream_error'],
     ['malformed result → 502', Object.assign(new Error('bad'), { name: 'ZodError' }), 502, 'upstream_error'],
+    ['answer over --max-message-bytes → 502', new MessageTooLargeError(20_000_000, 10_485_760), 502, 'response_too_large'],
     ['our own bug → 500', new TypeError('x is undefined'), 500, 'internal_error'],
     ['HttpError passes through', new HttpError(413, 'payload_too_large', 'big'), 413, 'payload_too_large'],
   ];

@@ -1,6 +1,6 @@
 /**
  * The stdio transport against real child processes: line framing across chunk boundaries, CRLF and blank
- * lines, non-JSON lines, the per-message size bound, exit status, corked writes, and the close sequence.
+ * lines, non-JSON lines, the per-message size bound (skipped, not fatal), exit status, corked writes, and the close sequence.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonRpcMessage } from '../../../src/mcp/json-rpc.js';
@@ -62,20 +62,28 @@ describe('StdioTransport', () => {
     expect(w.messages).toEqual([{ jsonrpc: '2.0', method: 'after' }]);
   });
 
-  it('one message over maxMessageBytes is an error and closes the connection (the child is stopped)', async () => {
-    const w = writer([`{"jsonrpc":"2.0","method":"big","params":{"x":"${'y'.repeat(3000)}`, `${'z'.repeat(3000)}"}}\n`], { maxMessageBytes: 4096 });
+  it('a message over maxMessageBytes arriving in pieces is skipped (its id reported), the connection goes on', async () => {
+    const w = writer(
+      [`{"result":{"x":"${'y'.repeat(3000)}`, `${'z'.repeat(3000)}\\"}"},"jsonrpc":"2.0","id":7}\n{"jsonrpc":"2.0","method":"after"}\n`],
+      { maxMessageBytes: 4096 },
+    );
+    const skipped: unknown[] = [];
+    w.transport.onoversized = (m) => skipped.push(m);
     await w.transport.start();
-    await until(() => w.closed() > 0);
-    expect(w.errors).toEqual(['ReadBuffer exceeded maximum size of 4096 bytes (one message from the server)']);
-    expect(w.messages).toEqual([]);
-    await expect(w.transport.send({ jsonrpc: '2.0', method: 'x' })).rejects.toThrow('Not connected');
+    await until(() => w.messages.length === 1);
+    expect(skipped).toEqual([{ id: 7, isResponse: true, bytes: 6045, limit: 4096 }]);
+    expect(w.messages).toEqual([{ jsonrpc: '2.0', method: 'after' }]);
+    expect(w.closed()).toBe(0);
+    expect(w.errors).toEqual([]);
   });
 
-  it('a complete line over the bound in one chunk is refused as well', async () => {
-    const w = writer([`{"jsonrpc":"2.0","method":"big","params":{"x":"${'y'.repeat(5000)}"}}\n`], { maxMessageBytes: 4096 });
+  it('a complete line over the bound in one chunk is skipped as well; without a handler it is an error', async () => {
+    const w = writer([`{"jsonrpc":"2.0","id":"s-1","error":{"code":1,"message":"${'y'.repeat(5000)}"}}\n{"jsonrpc":"2.0","id":2,"result":{}}\n`], { maxMessageBytes: 4096 });
     await w.transport.start();
-    await until(() => w.closed() > 0);
-    expect(w.errors).toEqual(['ReadBuffer exceeded maximum size of 4096 bytes (one message from the server)']);
+    await until(() => w.messages.length === 1);
+    expect(w.errors).toEqual(['skipped a message of 5060 bytes from the server, over the limit of 4096 bytes']);
+    expect(w.messages).toEqual([{ jsonrpc: '2.0', id: 2, result: {} }]);
+    expect(w.closed()).toBe(0);
   });
 
   it('keeps how the child ended', async () => {
