@@ -79,6 +79,8 @@ export {
   discoverAuthorizationServer,
   metadataUrls,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
+  OAuthDiscoveryError,
+  type OAuthDiscoveryErrorKind,
   type AuthorizationServerMetadata,
   type DiscoveryOptions,
 } from './oauth/discovery.js';

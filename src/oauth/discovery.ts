@@ -11,7 +11,26 @@
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  */
 import { isLoopbackHost } from '../adapter/hosts.js';
-import { ConfigError, OAuthDiscoveryError } from '../errors.js';
+import { ConfigError, McpActionsError } from '../errors.js';
+
+export type OAuthDiscoveryErrorKind =
+  | 'unreachable' // connection refused, host not found, TLS failure
+  | 'timeout' // no answer within the discovery deadline
+  | 'aborted' // cancelled by the caller's signal
+  | 'not-found' // neither metadata URL answered a JSON document
+  | 'redirect' // redirected to another origin, or too many times
+  | 'too-large' // the answer is larger than a metadata document can be
+  | 'invalid' // a JSON answer that is not usable metadata
+  | 'issuer-mismatch'; // the document names another issuer (RFC 8414 §3.3)
+
+/** The OAuth authorization server's metadata could not be discovered (exit 2). */
+export class OAuthDiscoveryError extends McpActionsError {
+  readonly kind: OAuthDiscoveryErrorKind;
+  constructor(kind: OAuthDiscoveryErrorKind, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+  }
+}
 
 export interface AuthorizationServerMetadata {
   issuer: string;

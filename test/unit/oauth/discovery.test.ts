@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, OAuthDiscoveryError, formatError } from '../../../src/errors.js';
-import { checkIssuerUrl, discoverAuthorizationServer, metadataUrls } from '../../../src/oauth/discovery.js';
+import { ConfigError, formatError } from '../../../src/errors.js';
+import { OAuthDiscoveryError, checkIssuerUrl, discoverAuthorizationServer, metadataUrls } from '../../../src/oauth/discovery.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, base: string) => void;
 
