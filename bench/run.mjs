@@ -52,7 +52,7 @@ const warmSeconds = quick ? 0.3 : 1;
 const warmCalls = quick ? 0 : Number(opts['warm-calls']);
 const warmMaxSeconds = 15;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis'];
+const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
 if (opts.baseline && !names.includes('baseline')) names.push('baseline');
 if (opts.baseline && names.includes('adapter-mcp') && !names.includes('baseline-mcp')) names.push('baseline-mcp');
@@ -139,7 +139,7 @@ try {
   log(`node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · upstream: server-everything echo over stdio`);
   for (const name of names) {
     if (!(name in fronts)) throw new Error(`unknown scenario "${name}" (known: ${ALL.join(', ')})`);
-    if ((name === 'adapter' || name === 'adapter-mcp' || name.startsWith('per-user') || name.startsWith('rate-limit') || name === 'nginx-2-redis') && !adapterAvailable(root)) {
+    if ((name.startsWith('adapter') || name.startsWith('per-user') || name.startsWith('rate-limit') || name === 'nginx-2-redis' || name.startsWith('smoke-')) && !adapterAvailable(root)) {
       scenarios[name] = { skipped: 'not available yet (dist/cli.js has no `serve` command; run npm run build)' };
       log(`${name}: not available yet (dist/cli.js has no \`serve\` command)`);
       continue;
