@@ -92,6 +92,8 @@ export function computeChecks(scenarios, gen, machine = {}) {
   const cheaperPeer = [...peers].sort((a, b) => a.concurrent.frontCpuUs - b.concurrent.frontCpuUs)[0];
   /** What one call costs the machine, the load generator left out (the same one drives every front). */
   const machineCpu = (s) => s.concurrent.frontCpuUs + s.concurrent.childCpuUs;
+  /** Everything one call costs on this machine, the load generator included. */
+  const wholeCpu = (s) => s.concurrent.frontCpuUs + s.concurrent.childCpuUs + s.concurrent.clientCpuUs;
   const adapterMissing = !ok(adapter) ? (adapter?.skipped ?? adapter?.error?.split('\n')[0] ?? 'not run') : undefined;
   /** @returns {Check} */
   const check = (name, unit, op, limit, value, missing) => {
@@ -196,6 +198,11 @@ export function computeChecks(scenarios, gen, machine = {}) {
     info('cheaper peer / MCP face, CPU per call of front + stdio server', '×',
       ok(mcp) && cheaperPeer ? machineCpu(cheaperPeer) / machineCpu(mcp) : undefined,
       mcpMissing ?? (cheaperPeer ? undefined : 'no peer ran')),
+    // When every CPU is busy, calls/s go as 1 / (front + stdio server + load generator) CPU per call: even a front
+    // that cost nothing would leave the MCP face's stdio server and client, so this is the most its ratio can be.
+    info('ceiling of MCP face / faster peer when CPU-bound: peer front+child+client ÷ MCP child+client', '×',
+      ok(mcp) && fasterPeer ? wholeCpu(fasterPeer) / (mcp.concurrent.childCpuUs + mcp.concurrent.clientCpuUs) : undefined,
+      mcpMissing ?? (fasterPeer ? undefined : 'no peer ran')),
   );
   return checks;
 }
