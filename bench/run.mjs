@@ -9,7 +9,8 @@
  * test; also BENCH_QUICK=1) · --seconds S (per phase, default 1.5) · --rounds R (default 4; the best round of
  * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --check (exit 1 on FAIL; --strict is its old name) ·
  * --no-generator (skip the generator/CLI timings) · --baseline DIR (adds scenario `baseline`: the adapter of
- * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures).
+ * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures; and
+ * `baseline-mcp`, its MCP face, when adapter-mcp runs).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { adapterAvailable, defineFronts } from './lib/fronts.mjs';
 import { timeGenerator } from './lib/generator.mjs';
 import { runLoad } from './lib/load.mjs';
-import { isAlive } from './lib/procs.mjs';
+import { isAlive, machineBusyMs } from './lib/procs.mjs';
 import { computeChecks, exitCodeOf, formatChecks, formatScenarios } from './lib/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,9 +45,10 @@ const seconds = Number(opts.seconds ?? (quick ? 0.5 : 1.5));
 const rounds = Number(opts.rounds ?? (quick ? 1 : 4));
 const warmSeconds = quick ? 0.3 : 1;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis'];
+const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
 if (opts.baseline && !names.includes('baseline')) names.push('baseline');
+if (opts.baseline && names.includes('adapter-mcp') && !names.includes('baseline-mcp')) names.push('baseline-mcp');
 const everything = join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -78,15 +80,21 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /** One measured phase: load plus the CPU used meanwhile by the front, its children and this process. */
 async function phase(front, concurrencyNow, secondsNow) {
-  const cpu0 = { front: front.frontCpuMs(), child: front.childCpuMs(), client: process.cpuUsage() };
+  const cpu0 = { front: front.frontCpuMs(), child: front.childCpuMs(), client: process.cpuUsage(), machine: machineBusyMs() };
   const load = await runLoad(front.call, { concurrency: concurrencyNow, seconds: secondsNow });
   const client = process.cpuUsage(cpu0.client);
+  const used = { front: front.frontCpuMs() - cpu0.front, child: front.childCpuMs() - cpu0.child, client: (client.user + client.system) / 1000 };
   const perCallUs = (ms) => (load.calls > 0 ? (ms * 1000) / load.calls : NaN);
+  // The CPUs other processes kept busy meanwhile (the machine's busy time minus the bench's own processes; for
+  // `direct` the front is this process, the client): on a shared machine, what the fronts competed with.
+  const ours = used.front + used.child + (front.frontPid === process.pid ? 0 : used.client);
+  const otherCpus = Math.max(0, (machineBusyMs() - cpu0.machine - ours) / (load.seconds * 1000));
   return {
     ...load,
-    frontCpuUs: perCallUs(front.frontCpuMs() - cpu0.front),
-    childCpuUs: perCallUs(front.childCpuMs() - cpu0.child),
-    clientCpuUs: perCallUs((client.user + client.system) / 1000),
+    frontCpuUs: perCallUs(used.front),
+    childCpuUs: perCallUs(used.child),
+    clientCpuUs: perCallUs(used.client),
+    otherCpus,
   };
 }
 
@@ -101,6 +109,8 @@ function best(a, b) {
     calls: a.calls + b.calls,
     errors: a.errors + b.errors,
     perSecond: pick('perSecond', hi),
+    // how busy the machine was during the phase whose calls/s counts
+    otherCpus: a.perSecond >= b.perSecond ? a.otherCpus : b.otherCpus,
     p50Ms: pick('p50Ms', lo),
     p99Ms: pick('p99Ms', lo),
     frontCpuUs: pick('frontCpuUs', lo),
@@ -145,7 +155,8 @@ try {
       results[name].concurrent = best(results[name].concurrent, concurrent);
       log(
         `  round ${round + 1} ${name.padEnd(12)} ${String(Math.round(concurrent.perSecond)).padStart(6)} calls/s at ${concurrency}, ` +
-          `p50 ${sequential.p50Ms.toFixed(3)} ms sequential, ${Math.round(concurrent.frontCpuUs)} µs front CPU/call`,
+          `p50 ${sequential.p50Ms.toFixed(3)} ms sequential, ${Math.round(concurrent.frontCpuUs)} µs front CPU/call, ` +
+          `other processes ${concurrent.otherCpus.toFixed(1)} CPUs`,
       );
     }
   }
@@ -159,14 +170,15 @@ try {
     : await timeGenerator({ root, everything, spawns: 10 });
   if (gen.buildSpec?.skipped) log(`generator: buildSpec skipped (${gen.buildSpec.skipped})`);
 
-  const checks = computeChecks(scenarios, gen);
+  const checks = computeChecks(scenarios, gen, { cpus: cpus().length });
   const ordered = Object.fromEntries(ALL.filter((n) => n in scenarios).map((n) => [n, scenarios[n]]));
   log('');
   log(formatScenarios(ordered));
   log('');
   log(formatChecks(checks));
   log('');
-  log('front = the HTTP server process (direct: this process); child = the stdio server it started; client = the load generator.');
+  log('front = the HTTP server process (direct: this process); child = the stdio server it started; client = the load generator;');
+  log('other CPUs = CPUs kept busy by processes outside the bench during the 32-caller phase: when high, calls/s ratios depend on it; CPU per call far less.');
 
   await new Promise((r) => setTimeout(r, 100));
   const leftover = records.filter(isAlive);

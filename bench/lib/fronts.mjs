@@ -176,7 +176,9 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     'rate-limit-redis': () => startScaled(join(root, 'dist', 'cli.js'), { redis: true, replicas: 1 }),
     'nginx-2-redis': () => startScaled(join(root, 'dist', 'cli.js'), { redis: true, replicas: 2 }),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
-    ...(baseline ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')) } : {}),
+    ...(baseline
+      ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')), 'baseline-mcp': () => startAdapter(resolve(baseline, 'dist', 'cli.js'), 'mcp') }
+      : {}),
     supergateway: () =>
       startPeer('supergateway', (port) => {
         const command = upstream.map((a) => JSON.stringify(a)).join(' ');

@@ -57,6 +57,22 @@ export function descendants(pid) {
   return out;
 }
 
+/**
+ * CPU time in ms the whole machine has spent busy (every CPU, every process, the kernel), from /proc/stat's
+ * first line: everything but idle and iowait. The difference over a phase, minus what the bench's own processes
+ * used, is the CPU other processes took meanwhile.
+ */
+export function machineBusyMs() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number); // user nice system idle iowait irq softirq steal
+    const busy = ticks.reduce((sum, t) => sum + t, 0) - ticks[3] - ticks[4];
+    return (busy * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Peak resident set size (VmHWM) of pid in MB, or undefined when the process is gone. */
 export function peakRssMb(pid) {
   try {

@@ -34,12 +34,12 @@ export function exitCodeOf({ checks, leftover, check }) {
 /** The per-scenario table. */
 export function formatScenarios(scenarios) {
   const rows = [
-    ['scenario', 'seq/s', 'p50 ms', 'p99 ms', '32×/s', 'p50@32', 'p99@32', 'front µs/call', 'child µs/call', 'client µs/call', 'peak RSS MB', 'errors'],
+    ['scenario', 'seq/s', 'p50 ms', 'p99 ms', '32×/s', 'p50@32', 'p99@32', 'front µs/call', 'child µs/call', 'client µs/call', 'peak RSS MB', 'other CPUs', 'errors'],
   ];
   const notes = [];
   for (const [name, s] of Object.entries(scenarios)) {
     if (s.skipped || s.error) {
-      rows.push([name, ...Array(11).fill('–')]);
+      rows.push([name, ...Array(12).fill('–')]);
       notes.push(`${name}: ${s.skipped ? `skipped, ${s.skipped}` : `failed, ${oneLine(s.error, 200)}`}`);
       continue;
     }
@@ -55,6 +55,7 @@ export function formatScenarios(scenarios) {
       fmt(s.concurrent.childCpuUs),
       name === 'direct' ? '(front)' : fmt(s.concurrent.clientCpuUs),
       s.peakRssMb === undefined ? '–' : fmt(s.peakRssMb, 1),
+      fmt(s.concurrent.otherCpus, 1),
       String(s.sequential.errors + s.concurrent.errors),
     ]);
     const firstError = s.sequential.firstError ?? s.concurrent.firstError;
@@ -65,11 +66,32 @@ export function formatScenarios(scenarios) {
 
 const ok = (s) => s && !s.skipped && !s.error;
 
-/** Every target from issue 8, computed from one run. @returns {Check[]} */
-export function computeChecks(scenarios, gen) {
+/**
+ * Other processes kept at least this share of the machine's CPUs busy while a calls/s figure was measured: the
+ * fronts then compete for CPU time with them, and calls/s ratios depend on how busy the machine was (a front that
+ * needs more CPU per call loses more), so the note names it next to those checks; CPU per call moves far less.
+ */
+export const BUSY_SHARE = 0.25;
+
+/** "machine busy: …" when the calls/s of a or b were measured while other processes used many CPUs. */
+function busyNote(a, b, cpus) {
+  const others = [a, b].map((s) => s?.concurrent?.otherCpus).filter((v) => typeof v === 'number' && !Number.isNaN(v));
+  if (!cpus || others.length === 0 || Math.max(...others) < BUSY_SHARE * cpus) return undefined;
+  return `machine busy: other processes used ${others.map((v) => fmt(v, 1)).join(' / ')} of ${cpus} CPUs`;
+}
+
+/**
+ * Every target from issues 8 and 13, computed from one run, then rows for information.
+ * @param {{ cpus?: number }} [machine] the CPU count, to tell when the machine was busy
+ * @returns {Check[]}
+ */
+export function computeChecks(scenarios, gen, machine = {}) {
   const { adapter, reference, direct } = scenarios;
   const peers = ['supergateway', 'mcp-proxy'].map((n) => scenarios[n]).filter(ok);
-  const fasterPeer = peers.sort((a, b) => b.concurrent.perSecond - a.concurrent.perSecond)[0];
+  const fasterPeer = [...peers].sort((a, b) => b.concurrent.perSecond - a.concurrent.perSecond)[0];
+  const cheaperPeer = [...peers].sort((a, b) => a.concurrent.frontCpuUs - b.concurrent.frontCpuUs)[0];
+  /** What one call costs the machine, the load generator left out (the same one drives every front). */
+  const machineCpu = (s) => s.concurrent.frontCpuUs + s.concurrent.childCpuUs;
   const adapterMissing = !ok(adapter) ? (adapter?.skipped ?? adapter?.error?.split('\n')[0] ?? 'not run') : undefined;
   /** @returns {Check} */
   const check = (name, unit, op, limit, value, missing) => {
@@ -116,6 +138,13 @@ export function computeChecks(scenarios, gen) {
     check('mcp-actions --version cold start (median)', 'ms', '<=', 150, gen.coldStart?.ms, gen.coldStart?.skipped ?? gen.coldStart?.error),
     check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
   ];
+  const named0 = (prefix) => checks.find((c) => c.name.startsWith(prefix));
+  for (const [prefix, s] of [['adapter / faster peer', adapter], ['MCP face / faster peer', mcp], ['adapter / reference, calls/s', adapter]]) {
+    const c = named0(prefix);
+    const other = prefix.includes('reference') ? reference : fasterPeer;
+    const note = c.status === 'SKIP' ? undefined : busyNote(s, other, machine.cpus);
+    if (note) c.note = note;
+  }
   const baseline = (c, g) => {
     if (g?.baselineMs !== undefined && c.status !== 'SKIP') {
       c.note = `CPU ${fmt(g.cpuMs, 0)} ms; node -e 0 alone: ${fmt(g.baselineMs, 0)} ms`;
@@ -141,6 +170,19 @@ export function computeChecks(scenarios, gen) {
     info('reference / faster peer, calls/s at 32 callers (headroom)', '×',
       ok(reference) && fasterPeer ? reference.concurrent.perSecond / fasterPeer.concurrent.perSecond : undefined,
       fasterPeer ? undefined : 'no peer ran'),
+    // The MCP face beside what bounds it: the REST face over the same pipeline, the upstream driven directly,
+    // and CPU per call, which a busy machine changes far less than calls/s.
+    info('MCP face / REST face, calls/s at 32 callers', '×',
+      ok(mcp) && ok(adapter) ? mcp.concurrent.perSecond / adapter.concurrent.perSecond : undefined, mcpMissing ?? adapterMissing),
+    info('MCP face / direct (the stdio server alone), calls/s at 32 callers', '×',
+      ok(mcp) && ok(direct) ? mcp.concurrent.perSecond / direct.concurrent.perSecond : undefined,
+      mcpMissing ?? need({ s: direct, why: 'direct did not run' })),
+    info('cheaper peer front CPU per call / MCP face front CPU per call', '×',
+      ok(mcp) && cheaperPeer ? cheaperPeer.concurrent.frontCpuUs / mcp.concurrent.frontCpuUs : undefined,
+      mcpMissing ?? (cheaperPeer ? undefined : 'no peer ran')),
+    info('cheaper peer / MCP face, CPU per call of front + stdio server', '×',
+      ok(mcp) && cheaperPeer ? machineCpu(cheaperPeer) / machineCpu(mcp) : undefined,
+      mcpMissing ?? (cheaperPeer ? undefined : 'no peer ran')),
   );
   return checks;
 }

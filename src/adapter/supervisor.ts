@@ -76,7 +76,7 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
   ) {
     super();
     if (options.connectFn) this.connectFn = options.connectFn;
-    else if (target) this.connectFn = () => connect(target, options);
+    else if (target) this.connectFn = () => connect(target, { leanHttp: true, ...options });
     else throw new TypeError('SupervisedUpstream needs a target or a connectFn');
     this.initialMs = options.backoffInitialMs ?? BACKOFF_INITIAL_MS;
     this.maxMs = options.backoffMaxMs ?? BACKOFF_MAX_MS;
@@ -138,14 +138,34 @@ export class SupervisedUpstream extends EventEmitter<SupervisorEvents> implement
     return this.watch(up, up.request(method, params, options));
   }
 
-  /** HTTP upstreams: a network error restarts the connection and rejects as "unreachable". */
+  /**
+   * HTTP upstreams: a call whose connection broke (reset mid-answer, refused) asks the server whether it is still
+   * there (one ping): if it answers, only this call failed (502) and the connection pool goes on; if not, the
+   * connection is restarted (calls answer 503 until it is back).
+   */
   private watch<T>(up: Upstream, call: Promise<T>): Promise<T> {
     if (!this.http) return call;
-    return call.catch((error: unknown) => {
+    return call.catch(async (error: unknown) => {
       if (!isNetworkError(error)) throw error;
-      this.restart(up, `the MCP server is unreachable (${describeNetworkError(error)})`);
-      throw new McpConnectionError('closed', `the MCP server is unreachable (${describeNetworkError(error)}); reconnecting`, { cause: error });
+      const why = describeNetworkError(error);
+      if (await this.answers(up)) {
+        throw new McpConnectionError('closed', `the connection broke during the call (${why}); the MCP server is still up`, { cause: error });
+      }
+      this.restart(up, `the MCP server is unreachable (${why})`);
+      throw new McpConnectionError('closed', `the MCP server is unreachable (${why}); reconnecting`, { cause: error });
     });
+  }
+
+  /** True when the live connection `up` answers a ping soon. */
+  private async answers(up: Upstream): Promise<boolean> {
+    const connection = this.connection;
+    if (up !== this.current || !connection) return false;
+    try {
+      await connection.session.ping({ timeout: Math.min(this.pingTimeoutMs, 2000) });
+      return up === this.current;
+    } catch {
+      return false;
+    }
   }
 
   /** New calls answer 503 and /readyz turns false; calls already running go on. */

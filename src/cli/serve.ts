@@ -74,7 +74,7 @@ export function defineServe(program: Command, run: Runner): void {
   inOptionsGroup(cmd, HELP_GROUP.upstream, (c) =>
     c
       .option('--ping-interval <ms>', 'ping the MCP server this often; no answer restarts it (0: off)', '15000')
-      .option('--max-message-bytes <n>', 'largest single message from a stdio MCP server; a larger answer fails its call (502), the server goes on', '10485760')
+      .option('--max-message-bytes <n>', 'largest single message from the MCP server (stdio or --url); a larger answer fails its call (502), the server goes on', '10485760')
       .option('--drain-timeout <ms>', 'on SIGTERM/SIGINT, how long in-flight calls may finish (a third signal cuts them at once)', '30000'),
   );
   inOptionsGroup(cmd, HELP_GROUP.logging, (c) =>

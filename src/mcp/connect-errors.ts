@@ -113,7 +113,7 @@ export function classifyHttpError(error: unknown, target: HttpTarget, timeout: n
     });
   }
   const message = messageOf(error);
-  if (inChain(error, (e) => e.name === 'ZodError')) {
+  if (inChain(error, (e) => e.name === 'ZodError' || (e.name === 'MalformedMessageError' && /not a JSON-RPC response/.test(e.message)))) {
     return new McpConnectionError('protocol', `${url} does not look like an MCP server (it answered JSON, but not a JSON-RPC message)`, {
       hint: 'check the URL: it may be a REST API rather than its MCP endpoint; Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',
       cause: error,

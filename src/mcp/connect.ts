@@ -7,7 +7,8 @@ import { McpConnectionError } from '../errors.js';
 import { classifyHttpError, classifyStdioError, httpStatus } from './connect-errors.js';
 import type { SessionTransport } from './json-rpc.js';
 import { McpSession } from './session.js';
-import { StdioTransport } from './stdio-transport.js';
+import { StreamableHttpTransport } from './http-transport.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, StdioTransport } from './stdio-transport.js';
 import type { HttpTarget, StdioTarget, Target } from './target.js';
 
 export { isConnectionClosed, isTimeout, messageOf } from './connect-errors.js';
@@ -25,8 +26,15 @@ export interface ConnectOptions {
   onStderr?: (chunk: string) => void;
   /** Client name/version announced in `initialize`. */
   clientInfo?: { name: string; version: string };
-  /** Bytes of a single stdio message before the connection is dropped. */
+  /** Bytes of a single message from the server: a larger answer fails its own request (stdio and lean HTTP). */
   maxMessageBytes?: number;
+  /**
+   * Streamable HTTP through the lean transport (./http-transport.ts: undici pool, bounded, typed errors) instead
+   * of the SDK's. The adapter's run-time path (SupervisedUpstream) sets it; one-shot commands keep the SDK's.
+   */
+  leanHttp?: boolean;
+  /** Sockets the lean HTTP transport may open to the server (default 64). */
+  maxConnections?: number;
 }
 
 export interface Connection {
@@ -43,6 +51,8 @@ export interface Connection {
   exitStatus?(): string | undefined;
   /** Closes the session and the child (stdin close → SIGTERM → SIGKILL). Never throws. */
   close(): Promise<void>;
+  /** Lean HTTP: sockets open to the server now. */
+  openSockets?(): number;
 }
 
 class TailBuffer {
@@ -150,16 +160,13 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const url = new URL(target.url);
   const requestInit: RequestInit = { headers: target.headers };
-  // Loaded only for HTTP targets: the SDK's HTTP transports bring its zod schemas with them.
-  const [{ SSEClientTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
-    import('@modelcontextprotocol/sdk/client/sse.js'),
-    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-  ]);
   const attempt = async (kind: 'streamable-http' | 'sse'): Promise<Connection> => {
+    if (kind === 'streamable-http' && options.leanHttp) return connectLean(target, url, options, timeout);
+    // Loaded only when used: the SDK's HTTP transports bring its zod schemas with them.
     const transport =
       kind === 'sse'
-        ? new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: withHeaders(target.headers) } })
-        : new StreamableHTTPClientTransport(url, { requestInit });
+        ? new (await import('@modelcontextprotocol/sdk/client/sse.js')).SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: withHeaders(target.headers) } })
+        : new (await import('@modelcontextprotocol/sdk/client/streamableHttp.js')).StreamableHTTPClientTransport(url, { requestInit });
     const session = newSession(transport as unknown as SessionTransport, options);
     const close = closer(session);
     try {
@@ -168,7 +175,7 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
       await close();
       throw error;
     }
-    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+    if ('terminateSession' in transport && transport.sessionId !== undefined) {
       // Be polite to stateful servers: end the session (DELETE) before dropping the connection.
       const ending = closer(session, () => withTimeout(transport.terminateSession(), Math.min(timeout, 2000)));
       return { session, target, transport: kind, stderrTail: () => [], close: ending };
@@ -191,6 +198,26 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
     }
     throw classifyHttpError(error, target, timeout);
   }
+}
+
+/** Streamable HTTP through the lean transport; the session ends with a DELETE when it has an id. */
+async function connectLean(target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
+  const transport = new StreamableHttpTransport({
+    url,
+    headers: target.headers,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    connections: options.maxConnections,
+    timeoutMs: timeout,
+  });
+  const session = newSession(transport, options);
+  const close = closer(session, () => transport.terminateSession(Math.min(timeout, 2000)));
+  try {
+    await session.connect({ timeout });
+  } catch (error) {
+    await closer(session)();
+    throw error;
+  }
+  return { session, target, transport: 'streamable-http', stderrTail: () => [], close, openSockets: () => transport.openSockets };
 }
 
 /** The SSE transport's EventSource needs the headers passed to its fetch as well. */

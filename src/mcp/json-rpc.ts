@@ -10,6 +10,13 @@ import type { OversizedMessage } from './oversized.js';
 export const LATEST_PROTOCOL_VERSION = '2025-11-25';
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [LATEST_PROTOCOL_VERSION, '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'];
 
+/** The stateless revision (no initialize, no sessions): spoken when a server refuses initialize but discovers. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+export const META_PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
+export const META_CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+export const META_CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
+export const META_SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
+
 /** A request's budget when the caller gives none (the SDK's default). */
 export const DEFAULT_REQUEST_TIMEOUT_MSEC = 60_000;
 
@@ -57,9 +64,15 @@ export type JsonRpcMessage = JsonRpcRequest | JsonRpcNotification | JsonRpcResul
  * What a session needs from a transport: the shape of the SDK's `Transport`, so its Streamable HTTP and SSE
  * transports plug in unchanged next to the stdio one in ./stdio-transport.ts.
  */
+/** What the session tells a transport about one message it sends. */
+export interface SendOptions {
+  /** The request's budget in ms: HTTP transports bound the wait for headers and body by it. */
+  timeout?: number;
+}
+
 export interface SessionTransport {
   start(): Promise<void>;
-  send(message: JsonRpcMessage): Promise<void>;
+  send(message: JsonRpcMessage, options?: SendOptions): Promise<void>;
   close(): Promise<void>;
   onmessage?: (message: JsonRpcMessage) => void;
   onclose?: () => void;
@@ -71,6 +84,8 @@ export interface SessionTransport {
   onoversized?: (message: OversizedMessage) => void;
   /** HTTP transports send the negotiated version in a header on every later request. */
   setProtocolVersion?: (version: string) => void;
+  /** A 2026-07-28 (stateless) server: HTTP transports add the per-request headers and keep no session. */
+  setModern?: (version: string) => void;
   sessionId?: string;
 }
 

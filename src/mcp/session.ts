@@ -16,6 +16,11 @@ import {
   isObject,
   LATEST_PROTOCOL_VERSION,
   MalformedMessageError,
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_PROTOCOL_VERSION,
+  META_SERVER_INFO,
+  MODERN_PROTOCOL_VERSION,
   McpError,
   MessageTooLargeError,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -72,6 +77,7 @@ export class McpSession {
   /** progressToken → handler: a pending request's own (token = its id), or one watched with watchProgress. */
   private readonly progressHandlers = new Map<string | number, (progress: Progress) => void>();
   private state: 'new' | 'open' | 'closed' = 'new';
+  private modern = false;
 
   constructor(
     readonly transport: SessionTransport,
@@ -94,11 +100,14 @@ export class McpSession {
     this.state = 'open';
     if (transport.sessionId !== undefined) return; // an HTTP session being resumed: already initialized
     try {
-      const result = await this.request(
-        'initialize',
-        { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: this.clientInfo },
-        options,
-      );
+      let result: Record<string, unknown>;
+      try {
+        result = await this.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: this.clientInfo }, options);
+      } catch (error) {
+        // A server that answers initialize with a JSON-RPC error may be a 2026-07-28 one (no initialize at all).
+        if (!isMcpError(error) || !(await this.discover(options))) throw error;
+        return;
+      }
       this.readInitializeResult(result);
       transport.setProtocolVersion?.(this.protocolVersion!);
       await this.notify('notifications/initialized');
@@ -106,6 +115,38 @@ export class McpSession {
       void this.close();
       throw error;
     }
+  }
+
+  /**
+   * 2026-07-28 (basic/versioning, server/discover): no handshake; every request carries the protocol version and
+   * the client's capabilities in `_meta`. True when the server discovers as one that speaks it.
+   */
+  private async discover(options: RequestOptions): Promise<boolean> {
+    this.modern = true;
+    let result: Record<string, unknown>;
+    try {
+      this.transport.setModern?.(MODERN_PROTOCOL_VERSION);
+      result = await this.request('server/discover', {}, options);
+    } catch {
+      this.modern = false;
+      return false;
+    }
+    const versions = Array.isArray(result.supportedVersions) ? result.supportedVersions : [];
+    if (!versions.includes(MODERN_PROTOCOL_VERSION)) {
+      this.modern = false;
+      return false;
+    }
+    // serverInfo travels in the result's _meta (the v2 SDK), or at the top (some early servers).
+    const meta = isObject(result._meta) ? result._meta : {};
+    const serverInfo = result.serverInfo ?? meta[META_SERVER_INFO];
+    this.readInitializeResult({ ...result, serverInfo, protocolVersion: LATEST_PROTOCOL_VERSION });
+    this.protocolVersion = MODERN_PROTOCOL_VERSION;
+    return true;
+  }
+
+  /** Speaking the stateless 2026-07-28 revision (no initialize; `_meta` on every request). */
+  get stateless(): boolean {
+    return this.modern;
   }
 
   private readInitializeResult(result: Record<string, unknown>): void {
@@ -163,13 +204,20 @@ export class McpSession {
       }
       this.pending.set(id, entry);
       let sent = params;
-      if (options.onprogress) {
+      if (this.modern) {
         const meta = isObject(params?._meta) ? params._meta : {};
-        sent = { ...params, _meta: { ...meta, progressToken: id } };
+        sent = {
+          ...params,
+          _meta: { ...meta, [META_PROTOCOL_VERSION]: MODERN_PROTOCOL_VERSION, [META_CLIENT_CAPABILITIES]: {}, [META_CLIENT_INFO]: this.clientInfo },
+        };
+      }
+      if (options.onprogress) {
+        const meta = isObject(sent?._meta) ? sent._meta : {};
+        sent = { ...sent, _meta: { ...meta, progressToken: id } };
         this.progressHandlers.set(id, options.onprogress);
       }
       const message = sent === undefined ? { jsonrpc: '2.0' as const, id, method } : { jsonrpc: '2.0' as const, id, method, params: sent };
-      this.transport.send(message).catch((error: unknown) => {
+      this.transport.send(message, { timeout }).catch((error: unknown) => {
         if (this.take(id)) reject(error);
       });
     });
@@ -181,9 +229,9 @@ export class McpSession {
     return this.transport.send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
 
-  /** `ping`: resolves when the server answers. */
+  /** `ping`: resolves when the server answers (2026-07-28 has no ping: server/discover instead). */
   async ping(options: RequestOptions = {}): Promise<void> {
-    await this.request('ping', undefined, options);
+    await this.request(this.modern ? 'server/discover' : 'ping', this.modern ? {} : undefined, options);
   }
 
   /** Closes the transport; pending requests reject with ConnectionClosed. Never throws. */

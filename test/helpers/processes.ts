@@ -13,6 +13,14 @@ export interface ProcessInfo {
 
 /** Environment variable the helpers put on every process they spawn. */
 export const MARK_VAR = 'MCP_ACTIONS_TEST_MARK';
+/**
+ * Which checkout's test run a process belongs to: set here in the test process, inherited by everything the
+ * helpers spawn (they pass `...process.env`). Two checkouts running the same test file on one machine use the same
+ * marks; without this, one run's leftover check counted the other run's live servers.
+ */
+export const RUN_VAR = 'MCP_ACTIONS_TEST_RUN';
+process.env[RUN_VAR] ??= process.cwd();
+const RUN = process.env[RUN_VAR];
 
 function readProcess(pid: number): ProcessInfo | undefined {
   try {
@@ -35,7 +43,11 @@ function allPids(): number[] {
 
 function hasMark(pid: number, mark: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${MARK_VAR}=${mark}`);
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    if (!env.includes(`${MARK_VAR}=${mark}`)) return false;
+    // a process started without this run's variable is counted (it may be ours); one of another run is not
+    const run = env.find((e) => e.startsWith(`${RUN_VAR}=`));
+    return run === undefined || run === `${RUN_VAR}=${RUN}`;
   } catch {
     return false;
   }

@@ -1,0 +1,126 @@
+/**
+ * Keep-alive connections to one origin, at most `max` of them: one undici `Client` per socket (pipelining 1), so
+ * the pool knows which socket carries which request. Why not undici's own Pool: a request aborted after it was
+ * sent (the call timed out, its client hung up) keeps its socket busy until the server answers, which a hung
+ * server never does; here the caller hands the connection back as `reusable: false` and its socket is closed at
+ * once. Requests past `max` wait for a connection (the adapter's --max-inflight bounds how many).
+ */
+import { Client, type Dispatcher } from 'undici';
+
+/** Lets the caller abort a request it sent: its connection is destroyed (socket closed) at once. */
+export interface RequestHandle {
+  /** Set by the pool while the request waits or runs. */
+  abort?: (reason: Error) => void;
+  /** Set once aborted (a request aborted before it started never starts). */
+  aborted?: Error;
+}
+
+export interface PooledResponse {
+  res: Dispatcher.ResponseData;
+  /** Hands the connection back: reusable when the body was read to its end, else its socket is closed. */
+  release(reusable: boolean): void;
+}
+
+export class ConnectionPool {
+  private readonly idle: Client[] = [];
+  private size = 0;
+  private readonly waiting: ((client: Client) => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly origin: string,
+    private readonly max: number,
+    private readonly options: Client.Options = {},
+  ) {}
+
+  /** Connections held now (busy or idle; each has at most one socket). */
+  get connections(): number {
+    return this.size;
+  }
+
+  /** Sends one request on a connection of its own. Rejects as undici does (network errors, abort, timeouts). */
+  async request(options: Dispatcher.RequestOptions, handle?: RequestHandle): Promise<PooledResponse> {
+    const client = await this.acquire(options.signal as AbortSignal | undefined, handle);
+    if (handle?.aborted) {
+      this.release(client, true);
+      throw handle.aborted;
+    }
+    if (handle) handle.abort = (reason) => void client.destroy(reason).catch(() => undefined);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await client.request(options);
+    } catch (error) {
+      this.release(client, false);
+      throw error;
+    }
+    let released = false;
+    return {
+      res,
+      release: (reusable) => {
+        if (released) return;
+        released = true;
+        if (handle) handle.abort = undefined; // the connection may serve another request from now on
+        this.release(client, reusable);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const idle = this.idle.splice(0);
+    this.size -= idle.length;
+    await Promise.all(idle.map((c) => c.destroy().catch(() => undefined)));
+  }
+
+  private acquire(signal?: AbortSignal, handle?: RequestHandle): Promise<Client> {
+    if (this.closed) return Promise.reject(new Error('Not connected'));
+    if (handle?.aborted) return Promise.reject(handle.aborted);
+    const client = this.idle.pop();
+    if (client) return Promise.resolve(client);
+    if (this.size < this.max) {
+      this.size++;
+      return Promise.resolve(this.create());
+    }
+    return new Promise((resolve, reject) => {
+      const take = (c: Client) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(c);
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(take);
+        if (i !== -1) this.waiting.splice(i, 1);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (handle) {
+        handle.abort = (reason) => {
+          const i = this.waiting.indexOf(take);
+          if (i !== -1) this.waiting.splice(i, 1);
+          reject(reason);
+        };
+      }
+      this.waiting.push(take);
+    });
+  }
+
+  private create(): Client {
+    return new Client(this.origin, { pipelining: 1, keepAliveTimeout: 30_000, ...this.options });
+  }
+
+  private release(client: Client, reusable: boolean): void {
+    if (!reusable || this.closed) {
+      void client.destroy().catch(() => undefined);
+      if (this.closed) {
+        this.size--;
+        return;
+      }
+      const next = this.waiting.shift();
+      if (next) next(this.create());
+      else this.size--;
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(client);
+    else this.idle.push(client);
+  }
+}
