@@ -8,6 +8,7 @@
  * Options: --quick (0.5 s per phase, one round, direct + reference only, no generator timings; for the smoke
  * test; also BENCH_QUICK=1) · --seconds S (per phase, default 1.5) · --rounds R (default 4; the best round of
  * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --check (exit 1 on FAIL; --strict is its old name) ·
+ * --warm-calls N (warm each front up until it answered N calls, default 5,000, at most 15 s) ·
  * --no-generator (skip the generator/CLI timings) · --baseline DIR (adds scenario `baseline`: the adapter of
  * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures; and
  * `baseline-mcp`, its MCP face, when adapter-mcp runs).
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { adapterAvailable, defineFronts } from './lib/fronts.mjs';
 import { timeGenerator } from './lib/generator.mjs';
-import { runLoad } from './lib/load.mjs';
+import { runLoad, warmUp } from './lib/load.mjs';
 import { isAlive, machineBusyMs } from './lib/procs.mjs';
 import { computeChecks, exitCodeOf, formatChecks, formatScenarios } from './lib/report.mjs';
 
@@ -37,6 +38,7 @@ const { values: opts } = parseArgs({
     strict: { type: 'boolean', default: false }, // the old name of --check
     generator: { type: 'boolean', default: true },
     baseline: { type: 'string' },
+    'warm-calls': { type: 'string', default: '5000' },
   },
   allowNegative: true,
 });
@@ -44,14 +46,23 @@ const quick = opts.quick;
 const seconds = Number(opts.seconds ?? (quick ? 0.5 : 1.5));
 const rounds = Number(opts.rounds ?? (quick ? 1 : 4));
 const warmSeconds = quick ? 0.3 : 1;
+// V8 optimises a front's hot path after so many calls, not so many seconds: on a busy machine the first 5,000
+// calls of the MCP face cost 3-6× the CPU of later ones. So each front is warmed until it answered warmCalls
+// calls (at least warmSeconds, at most warmMaxSeconds): the same rule for every front, however fast it is.
+const warmCalls = quick ? 0 : Number(opts['warm-calls']);
+const warmMaxSeconds = 15;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis'];
+const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
 if (opts.baseline && !names.includes('baseline')) names.push('baseline');
 if (opts.baseline && names.includes('adapter-mcp') && !names.includes('baseline-mcp')) names.push('baseline-mcp');
 const everything = join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const log = (line) => process.stdout.write(`${line}\n`);
 
+if (!Number.isInteger(warmCalls) || warmCalls < 0) {
+  process.stderr.write(`bench: --warm-calls must be a whole number of calls (got "${opts['warm-calls']}")\n`);
+  process.exit(2);
+}
 if (!existsSync('/proc/self/stat')) {
   process.stderr.write('bench: needs Linux: CPU time and peak RSS are read from /proc\n');
   process.exit(2);
@@ -67,6 +78,8 @@ const fronts = defineFronts({ root, everything, concurrency, records, baseline: 
 /** @type {Map<string, any>} */
 const running = new Map();
 const scenarios = {};
+/** Calls and seconds of each front's warm-up. */
+const warmed = {};
 
 async function stopAll() {
   for (const [name, front] of running) {
@@ -126,7 +139,7 @@ try {
   log(`node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · upstream: server-everything echo over stdio`);
   for (const name of names) {
     if (!(name in fronts)) throw new Error(`unknown scenario "${name}" (known: ${ALL.join(', ')})`);
-    if ((name === 'adapter' || name === 'adapter-mcp' || name.startsWith('per-user') || name.startsWith('rate-limit') || name === 'nginx-2-redis') && !adapterAvailable(root)) {
+    if ((name.startsWith('adapter') || name.startsWith('per-user') || name.startsWith('rate-limit') || name === 'nginx-2-redis' || name.startsWith('smoke-')) && !adapterAvailable(root)) {
       scenarios[name] = { skipped: 'not available yet (dist/cli.js has no `serve` command; run npm run build)' };
       log(`${name}: not available yet (dist/cli.js has no \`serve\` command)`);
       continue;
@@ -146,8 +159,9 @@ try {
     for (const name of order) {
       const front = running.get(name);
       if (round === 0) {
-        await runLoad(front.call, { concurrency, seconds: warmSeconds });
-        await runLoad(front.call, { concurrency: 1, seconds: warmSeconds / 4 });
+        const warm = await warmUp(front.call, { concurrency, minSeconds: warmSeconds, calls: warmCalls, maxSeconds: warmMaxSeconds });
+        warmed[name] = warm;
+        log(`  warm-up ${name.padEnd(12)} ${warm.calls} calls in ${warm.seconds.toFixed(1)} s`);
       }
       const sequential = await phase(front, 1, seconds);
       const concurrent = await phase(front, concurrency, seconds);
@@ -161,7 +175,7 @@ try {
     }
   }
   for (const name of active) {
-    scenarios[name] = { ...results[name], peakRssMb: running.get(name).peakRssMb(), pid: running.get(name).frontPid };
+    scenarios[name] = { ...results[name], warmUp: warmed[name], peakRssMb: running.get(name).peakRssMb(), pid: running.get(name).frontPid };
   }
   await stopAll();
 
@@ -200,7 +214,7 @@ try {
         date: new Date().toISOString(),
         node: process.version,
         cpus: cpus().length,
-        settings: { quick, seconds, rounds, concurrency, scenarios: names },
+        settings: { quick, seconds, rounds, concurrency, warmCalls, warmMaxSeconds, scenarios: names },
         scenarios: ordered,
         generator: gen,
         checks,

@@ -74,3 +74,13 @@ export {
 export { MemoryJobStore, type MemoryJobStoreOptions } from './adapter/store/memory-job-store.js';
 export { RedisJobStore, DEFAULT_REDIS_PREFIX, type RedisJobStoreOptions } from './adapter/store/redis-job-store.js';
 export { MemoryFileStore, type FileStore, type StoredFile } from './adapter/store/file-store.js';
+export {
+  checkIssuerUrl,
+  discoverAuthorizationServer,
+  metadataUrls,
+  DEFAULT_DISCOVERY_TIMEOUT_MS,
+  OAuthDiscoveryError,
+  type OAuthDiscoveryErrorKind,
+  type AuthorizationServerMetadata,
+  type DiscoveryOptions,
+} from './oauth/discovery.js';

@@ -61,15 +61,20 @@ export function connectRest(baseUrl, concurrency, extraHeaders = [{}]) {
 export function parseRpcBody(contentType, text, id) {
   if (!contentType.includes('text/event-stream')) return JSON.parse(text);
   for (const line of text.split('\n')) {
-    if (!line.startsWith('data:')) continue;
+    // 2025-11-25 servers may open with a priming event (an id and empty data): not a message
+    if (!line.startsWith('data:') || line.slice(5).trim() === '') continue;
     const message = JSON.parse(line.slice(5));
     if (message.id === id) return message;
   }
   throw new Error(`no answer to request ${id} in the event stream: ${text.slice(0, 200)}`);
 }
 
-/** Opens one Streamable HTTP session (initialize + notifications/initialized) and calls echo in it. */
-export async function connectMcpHttp(url, concurrency) {
+/**
+ * Opens one Streamable HTTP session (initialize + notifications/initialized) and calls echo in it. `protocolVersion`:
+ * what initialize asks for (default 2025-06-18; http-direct asks for the adapter's own, 2025-11-25, under which
+ * server-everything primes every SSE answer and stores its events: more work per call on the server's side).
+ */
+export async function connectMcpHttp(url, concurrency, { protocolVersion = PROTOCOL_VERSION } = {}) {
   const { origin, pathname } = new URL(url);
   const pool = new Pool(origin, { connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -84,13 +89,13 @@ export async function connectMcpHttp(url, concurrency) {
     jsonrpc: '2.0',
     id: nextId++,
     method: 'initialize',
-    params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-actions-bench', version: '0' } },
+    params: { protocolVersion, capabilities: {}, clientInfo: { name: 'mcp-actions-bench', version: '0' } },
   });
   const answer = parseRpcBody(String(init.res.headers['content-type'] ?? ''), init.text, 1);
   if (!answer.result) throw new Error(`initialize failed: ${init.text.slice(0, 200)}`);
   const session = init.res.headers['mcp-session-id'];
   if (typeof session === 'string') headers['mcp-session-id'] = session;
-  headers['mcp-protocol-version'] = answer.result.protocolVersion ?? PROTOCOL_VERSION;
+  headers['mcp-protocol-version'] = answer.result.protocolVersion ?? protocolVersion;
   await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
   return {
     call: async () => {

@@ -140,7 +140,85 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       throw error;
     }
   };
+  /** server-everything in its streamableHttp mode on a free port (its PORT variable); its own process. */
+  const startEverythingHttp = async () => {
+    const port = await freePort();
+    const proc = spawnNode(everything, ['streamableHttp'], { env: { PORT: String(port) } });
+    try {
+      await waitForPort(port, START_TIMEOUT_MS, proc.exited);
+    } catch (error) {
+      records.push(...(await stopTree(proc)));
+      throw new Error(`server-everything streamableHttp did not start: ${error instanceof Error ? error.message : error}\n${proc.tail()}`);
+    }
+    return { proc, url: `http://127.0.0.1:${port}/mcp` };
+  };
+  /** A fixture server that prints its endpoint URL (fixtures/servers/*-echo.mjs: one echo tool, Streamable HTTP). */
+  const startUrlFixture = (script, args = []) => async () => {
+    const proc = spawnNode(join(root, 'fixtures', 'servers', script), args);
+    try {
+      const [url] = await waitForOutput(proc, /http:\/\/127\.0\.0\.1:\d+\/mcp/, START_TIMEOUT_MS);
+      return { proc, url };
+    } catch (error) {
+      records.push(...(await stopTree(proc)));
+      throw error;
+    }
+  };
+  /** `serve --url` in front of an HTTP server started by `startServer`; the server's CPU counts as the child's. */
+  const startAdapterHttp = async (startServer) => {
+    const server = await startServer();
+    let front;
+    try {
+      // Its own address (the upstream's is printed first, in "connecting to …").
+      front = await startHttp(join(root, 'dist', 'cli.js'), ['serve', '--port', '0', '--log-level', 'warn', '--url', server.url], async (p) =>
+        Number((await waitForOutput(p, /serving .* at http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
+      );
+    } catch (error) {
+      records.push(...(await stopTree(server.proc)));
+      throw error;
+    }
+    const m = measured(front.proc, connectRest(`http://127.0.0.1:${front.port}`, concurrency), records);
+    return {
+      ...m,
+      childCpuMs: () => readStat(server.proc.pid)?.cpuMs ?? NaN,
+      stop: async () => {
+        await m.stop();
+        records.push(...(await stopTree(server.proc)));
+      },
+    };
+  };
   return {
+    // server-everything over Streamable HTTP (issue 14): a raw keep-alive JSON-RPC client straight to it, and the
+    // adapter (`serve --url`) in front of it, side by side.
+    'http-direct': async () => {
+      const server = await startEverythingHttp();
+      try {
+        // The protocol version the adapter negotiates (its LATEST), so both rows ask the server for the same work.
+        const caller = await connectMcpHttp(server.url, concurrency, { protocolVersion: '2025-11-25' });
+        return {
+          call: caller.call,
+          frontPid: process.pid,
+          frontCpuMs: () => {
+            const { user, system } = process.cpuUsage();
+            return (user + system) / 1000;
+          },
+          childCpuMs: () => readStat(server.proc.pid)?.cpuMs ?? NaN,
+          peakRssMb: () => undefined, // the bench process itself: not comparable
+          stop: async () => {
+            await caller.close().catch(() => {});
+            records.push(...(await stopTree(server.proc)));
+          },
+        };
+      } catch (error) {
+        records.push(...(await stopTree(server.proc)));
+        throw error;
+      }
+    },
+    'adapter-http': () => startAdapterHttp(startEverythingHttp),
+    // Smoke rows: `serve --url` in front of the servers the project's users start from, each with an echo tool.
+    'smoke-fastmcp': () => startAdapterHttp(startUrlFixture('fastmcp-echo.mjs')),
+    'smoke-mcp-use': () => startAdapterHttp(startUrlFixture('mcp-use-echo.mjs')),
+    // The v2 SDK's createMcpHandler, modern-only: the adapter speaks 2026-07-28 to it (server/discover, _meta).
+    'smoke-sdk-v2': () => startAdapterHttp(startUrlFixture('sdk-v2-echo.mjs', ['--modern-only'])),
     direct: async () => {
       const caller = await connectDirect(everything);
       const child = readStat(caller.pid);

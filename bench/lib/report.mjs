@@ -92,6 +92,8 @@ export function computeChecks(scenarios, gen, machine = {}) {
   const cheaperPeer = [...peers].sort((a, b) => a.concurrent.frontCpuUs - b.concurrent.frontCpuUs)[0];
   /** What one call costs the machine, the load generator left out (the same one drives every front). */
   const machineCpu = (s) => s.concurrent.frontCpuUs + s.concurrent.childCpuUs;
+  /** Everything one call costs on this machine, the load generator included. */
+  const wholeCpu = (s) => s.concurrent.frontCpuUs + s.concurrent.childCpuUs + s.concurrent.clientCpuUs;
   const adapterMissing = !ok(adapter) ? (adapter?.skipped ?? adapter?.error?.split('\n')[0] ?? 'not run') : undefined;
   /** @returns {Check} */
   const check = (name, unit, op, limit, value, missing) => {
@@ -106,6 +108,10 @@ export function computeChecks(scenarios, gen, machine = {}) {
   const mcp = scenarios['adapter-mcp'];
   const mcpMissing = !ok(mcp) ? (mcp?.skipped ?? mcp?.error?.split('\n')[0] ?? 'not run') : undefined;
   const mcpErrors = ok(mcp) && mcp.sequential.errors + mcp.concurrent.errors > 0 ? 'the MCP face answered errors' : undefined;
+  const httpAdapter = scenarios['adapter-http'];
+  const httpDirect = scenarios['http-direct'];
+  const httpMissing = !ok(httpAdapter) ? (httpAdapter?.skipped ?? httpAdapter?.error?.split('\n')[0] ?? 'not run') : undefined;
+  const httpErrors = ok(httpAdapter) && httpAdapter.sequential.errors + httpAdapter.concurrent.errors > 0 ? 'adapter-http answered errors' : undefined;
   const checks = [
     check('adapter / reference, calls/s at 32 callers', '×', '>=', 0.6,
       ok(adapter) && ok(reference) ? adapter.concurrent.perSecond / reference.concurrent.perSecond : undefined,
@@ -134,6 +140,15 @@ export function computeChecks(scenarios, gen, machine = {}) {
     check('rate limit in Redis − in memory, front CPU per call', 'µs', '<=', 100,
       ok(scenarios['rate-limit']) && ok(scenarios['rate-limit-redis']) ? scenarios['rate-limit-redis'].concurrent.frontCpuUs - scenarios['rate-limit'].concurrent.frontCpuUs : undefined,
       need({ s: scenarios['rate-limit'], why: 'rate-limit did not run' }, { s: scenarios['rate-limit-redis'], why: 'rate-limit-redis did not run' }) ?? errorsOf(scenarios, 'rate-limit-redis')),
+    // HTTP upstreams (issue 14): `serve --url` against a raw keep-alive client, both on server-everything's
+    // Streamable HTTP endpoint. Front CPU is the adapter process alone.
+    check('adapter-http / http-direct, calls/s at 32 callers', '×', '>=', 0.85,
+      ok(httpAdapter) && ok(httpDirect) ? httpAdapter.concurrent.perSecond / httpDirect.concurrent.perSecond : undefined,
+      httpMissing ?? httpErrors ?? need({ s: httpDirect, why: 'http-direct did not run' })),
+    check('adapter-http front CPU per call, 32 callers', 'µs', '<=', 150, ok(httpAdapter) ? httpAdapter.concurrent.frontCpuUs : undefined, httpMissing),
+    check('adapter-http p50 − http-direct p50, sequential', 'ms', '<=', 0.5,
+      ok(httpAdapter) && ok(httpDirect) ? httpAdapter.sequential.p50Ms - httpDirect.sequential.p50Ms : undefined,
+      httpMissing ?? need({ s: httpDirect, why: 'http-direct did not run' })),
     check('buildSpec, 1,000 tools with $defs (first call, fresh process)', 'ms', '<=', 150, gen.buildSpec?.ms, gen.buildSpec?.skipped ?? gen.buildSpec?.error),
     check('mcp-actions --version cold start (median)', 'ms', '<=', 150, gen.coldStart?.ms, gen.coldStart?.skipped ?? gen.coldStart?.error),
     check('validate a 30-operation spec, CLI end to end (median)', 'ms', '<=', 300, gen.validate30?.ms, gen.validate30?.skipped ?? gen.validate30?.error),
@@ -183,6 +198,11 @@ export function computeChecks(scenarios, gen, machine = {}) {
     info('cheaper peer / MCP face, CPU per call of front + stdio server', '×',
       ok(mcp) && cheaperPeer ? machineCpu(cheaperPeer) / machineCpu(mcp) : undefined,
       mcpMissing ?? (cheaperPeer ? undefined : 'no peer ran')),
+    // When every CPU is busy, calls/s go as 1 / (front + stdio server + load generator) CPU per call: even a front
+    // that cost nothing would leave the MCP face's stdio server and client, so this is the most its ratio can be.
+    info('ceiling of MCP face / faster peer when CPU-bound: peer front+child+client ÷ MCP child+client', '×',
+      ok(mcp) && fasterPeer ? wholeCpu(fasterPeer) / (mcp.concurrent.childCpuUs + mcp.concurrent.clientCpuUs) : undefined,
+      mcpMissing ?? (fasterPeer ? undefined : 'no peer ran')),
   );
   return checks;
 }

@@ -33,6 +33,13 @@ export function addAuthOptions(cmd: Command): Command {
   );
 }
 
+/** generate's --oauth-issuer (serve declares its own: there the issuer also checks the tokens). */
+function addIssuerOption(cmd: Command): Command {
+  return inOptionsGroup(cmd, HELP_GROUP.auth, (c) =>
+    c.option('--oauth-issuer <url>', 'OAuth authorization server: its metadata fills the authorization and token URLs (--auth oauth; https, http on loopback only)'),
+  );
+}
+
 /** Declares the `generate` group and its `openapi` and `gpt` subcommands; returns the group. */
 export function defineGenerate(program: Command, run: Runner): Command {
   const group = program
@@ -46,7 +53,7 @@ export function defineGenerate(program: Command, run: Runner): Command {
     .description('Connect to an MCP server, list its tools and print an OpenAPI spec with one POST /tools/{name} per tool.')
     .option('-o, --output <file>', 'write to a file (.json → JSON) instead of stdout')
     .addOption(new Option('--format <format>', 'yaml (default) or json').choices(['yaml', 'json']));
-  addAuthOptions(addSpecOptions(addTargetOptions(openapi))).addHelpText(
+  addIssuerOption(addAuthOptions(addSpecOptions(addTargetOptions(openapi)))).addHelpText(
     'after',
     `
 Examples:
@@ -66,12 +73,14 @@ Examples:
     .option('--templates <dir>', 'directory with instructions.md, privacy-policy.md, SETUP.md, PLUGIN.md templates to use instead of the bundled ones')
     .option('--privacy-url <url>', 'where you publish privacy-policy.md (shown in SETUP.md)')
     .option('--force', 'overwrite files that already exist in --out-dir');
-  addAuthOptions(addSpecOptions(addTargetOptions(gpt))).addHelpText(
+  addIssuerOption(addAuthOptions(addSpecOptions(addTargetOptions(gpt)))).addHelpText(
     'after',
     `
 Examples:
   $ mcp-actions generate gpt --server-url https://api.example.com --out-dir gpt -- node fixtures/servers/demo.mjs
-  $ mcp-actions generate gpt --server-url https://api.example.com --auth api-key --out-dir gpt --config mcp.json --server memory`,
+  $ mcp-actions generate gpt --server-url https://api.example.com --auth api-key --out-dir gpt --config mcp.json --server memory
+  $ mcp-actions generate gpt --server-url https://api.example.com --auth oauth --oauth-issuer https://auth.example.com \
+      --oauth-scopes tools:read,tools:write --out-dir gpt -- node fixtures/servers/demo.mjs`,
   );
   gpt.action((server: string[], opts) =>
     run(async (io) => (await import('../commands/generate-gpt.js')).generateGptCommand(server, opts, io)),

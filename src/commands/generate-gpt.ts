@@ -12,12 +12,14 @@ import { bundleValues, renderBundleText } from '../openapi/gpt-setup.js';
 import { formatNote } from '../openapi/notes.js';
 import { unknownPlaceholders } from '../openapi/render-template.js';
 import { serializeSpec } from '../openapi/serialize.js';
+import { chooseTokenExchange } from '../oauth/client-setup.js';
 import { generateSpec } from './generate.js';
+import type { OAuthIssuerFlags } from './generate-oauth.js';
 import type { CommandIO } from './io.js';
-import { parseSpecFlags, type SpecFlags } from './spec-options.js';
+import type { SpecFlags } from './spec-options.js';
 import type { TargetOptions } from './target-options.js';
 
-export interface GenerateGptOptions extends TargetOptions, SpecFlags {
+export interface GenerateGptOptions extends TargetOptions, SpecFlags, OAuthIssuerFlags {
   outDir?: string;
   templates?: string;
   privacyUrl?: string;
@@ -60,10 +62,12 @@ export async function generateGptCommand(operands: string[], opts: GenerateGptOp
     await Promise.all(BUNDLE_TEXTS.map(async (n) => [n, await readTemplate(n, opts.templates, io.cwd)] as const)),
   ) as Record<(typeof BUNDLE_TEXTS)[number], string>;
 
-  const specOptions = parseSpecFlags(opts);
-  const { catalog, result } = await generateSpec(operands, opts, io);
+  const { catalog, result, specOptions, issuer } = await generateSpec(operands, opts, io);
   const instructions = renderInstructions(templates['instructions.md'], catalog, result, specOptions.consequential);
-  const values = bundleValues(catalog, result, specOptions.auth ?? { type: 'none' }, { privacyUrl: opts.privacyUrl });
+  const values = bundleValues(catalog, result, specOptions.auth ?? { type: 'none' }, {
+    privacyUrl: opts.privacyUrl,
+    ...(issuer ? { oauth: { issuer: issuer.issuer, exchange: chooseTokenExchange(issuer.metadata) } } : {}),
+  });
   const out: Record<string, string> = {
     'openapi.yaml': serializeSpec(result.spec, 'yaml'),
     'instructions.md': instructions.text.endsWith('\n') ? instructions.text : `${instructions.text}\n`,

@@ -6,16 +6,17 @@ import type { ToolCatalog } from '../mcp/catalog.js';
 import { DEFAULT_TIMEOUT_MS } from '../mcp/connect.js';
 import { listTools } from '../mcp/introspect.js';
 import { describeTarget } from '../mcp/target.js';
-import { buildSpec, type BuildResult } from '../openapi/build-spec.js';
+import { buildSpec, type BuildResult, type SpecOptions } from '../openapi/build-spec.js';
 import { formatNote } from '../openapi/notes.js';
 import { buildSecurity } from '../openapi/security.js';
 import { checkServerUrl } from '../openapi/servers.js';
 import { serializeSpec } from '../openapi/serialize.js';
+import { applyOAuthIssuer, type DiscoveredIssuer, type OAuthIssuerFlags } from './generate-oauth.js';
 import type { CommandIO } from './io.js';
 import { loadTemplate, parseSpecFlags, type SpecFlags } from './spec-options.js';
 import { parseTimeout, resolveTarget, type TargetOptions } from './target-options.js';
 
-export interface GenerateOpenapiOptions extends TargetOptions, SpecFlags {
+export interface GenerateOpenapiOptions extends TargetOptions, SpecFlags, OAuthIssuerFlags {
   output?: string;
   format?: string;
 }
@@ -28,15 +29,24 @@ export function outputFormat(format: string | undefined, output: string | undefi
   return output !== undefined && extname(output).toLowerCase() === '.json' ? 'json' : 'yaml';
 }
 
-/** Connects, lists the tools and builds the spec; notes go to stderr. Shared with `generate gpt`. */
-export async function generateSpec(
-  operands: string[],
-  opts: TargetOptions & SpecFlags,
-  io: CommandIO,
-): Promise<{ catalog: ToolCatalog; result: BuildResult }> {
+export interface GeneratedSpec {
+  catalog: ToolCatalog;
+  result: BuildResult;
+  /** The options the spec was built with (the OAuth flow filled from the issuer's metadata). */
+  specOptions: SpecOptions;
+  /** The authorization server, when --oauth-issuer was given. */
+  issuer?: DiscoveredIssuer;
+}
+
+/**
+ * Discovers the OAuth issuer (--oauth-issuer), connects, lists the tools and builds the spec; notes go to stderr.
+ * Shared with `generate gpt`.
+ */
+export async function generateSpec(operands: string[], opts: TargetOptions & SpecFlags & OAuthIssuerFlags, io: CommandIO): Promise<GeneratedSpec> {
   const specOptions = parseSpecFlags(opts);
-  // fail on a bad URL or auth before spawning anything
+  // fail on a bad URL, auth or issuer before spawning anything
   checkServerUrl(specOptions.serverUrl, specOptions.profile ?? 'gpt-actions');
+  const issuer = await applyOAuthIssuer(specOptions, opts, io);
   buildSecurity(specOptions.auth ?? { type: 'none' });
   const base = await loadTemplate(opts.template, io.cwd);
   const target = await resolveTarget(opts, operands, io);
@@ -52,7 +62,7 @@ export async function generateSpec(
   }
   for (const note of result.notes) io.stderr(`${formatNote(note)}\n`);
   io.stderr(`${catalog.server.name} ${catalog.server.version}: ${catalog.tools.length} tools → ${result.operations.length} operations\n`);
-  return { catalog, result };
+  return { catalog, result, specOptions, ...(issuer ? { issuer } : {}) };
 }
 
 export async function generateOpenapiCommand(operands: string[], opts: GenerateOpenapiOptions, io: CommandIO): Promise<number> {

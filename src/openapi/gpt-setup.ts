@@ -7,10 +7,53 @@
 import type { ToolCatalog } from '../mcp/catalog.js';
 import type { BuildResult } from './build-spec.js';
 import { renderTemplate } from './render-template.js';
+import type { TokenExchangeChoice } from '../oauth/client-setup.js';
 import { DEFAULT_API_KEY_HEADER, type AuthOptions } from './security.js';
 
-/** The "Authentication" dialog of the GPT builder, filled in for `auth`. */
-export function authSetupText(auth: AuthOptions): string {
+/** What the GPT builder's OAuth form needs beyond the flow: from the issuer's metadata when it was discovered. */
+export interface OAuthSetupInfo {
+  issuer: string;
+  exchange: TokenExchangeChoice;
+}
+
+function tokenExchangeText(info: OAuthSetupInfo | undefined): string {
+  const post = '**Default (POST request)**';
+  const basic = '**Basic authorization header**';
+  if (!info) return `- Token Exchange Method: ${post} sends the client secret in the request body (client_secret_post); choose ${basic} if your provider wants it in a header (client_secret_basic).`;
+  const { method, both, listed } = info.exchange;
+  if (method === 'post') {
+    return both
+      ? `- Token Exchange Method: ${post} (client_secret_post). Your authorization server also accepts ${basic} (client_secret_basic): choose the one the client is registered with.`
+      : `- Token Exchange Method: ${post} (client_secret_post, which your authorization server accepts).`;
+  }
+  if (method === 'basic') {
+    return listed
+      ? `- Token Exchange Method: ${basic} (client_secret_basic: your authorization server does not accept the secret in a POST body; it lists ${listed.join(', ')}).`
+      : `- Token Exchange Method: ${basic} (client_secret_basic: your authorization server lists no token_endpoint_auth_methods_supported, and that is the default, RFC 8414).`;
+  }
+  return `- Token Exchange Method: your authorization server accepts neither of the builder's two (it lists ${listed!.join(', ')}): enable client_secret_post (${post}) or client_secret_basic (${basic}) for the client.`;
+}
+
+function oauthSetupText(auth: AuthOptions, info: OAuthSetupInfo | undefined, serverUrl: string | undefined): string {
+  const scopes = auth.oauth?.scopes ?? [];
+  return [
+    '- Authentication: **OAuth**.',
+    `- Client ID and Client Secret: of the OAuth client you register for this GPT at ${info ? `your authorization server (\`${info.issuer}\`)` : 'your OAuth provider'}: a confidential (web) client allowed the \`authorization_code\` and \`refresh_token\` grants.`,
+    `- Authorization URL: \`${auth.oauth?.authorizationUrl ?? ''}\``,
+    `- Token URL: \`${auth.oauth?.tokenUrl ?? ''}\``,
+    scopes.length ? `- Scope: \`${scopes.join(' ')}\`` : '- Scope: leave it empty (no `--oauth-scopes` given).',
+    tokenExchangeText(info),
+    '- Callback URL: after you save, the builder shows it (`https://chatgpt.com/aip/g-…/oauth/callback`; GPTs made earlier may show `https://chat.openai.com/aip/g-…/oauth/callback`): add it to the client\'s allowed redirect URIs at the authorization server.',
+    `- ChatGPT sends a \`state\` and uses refresh tokens, but sends no PKCE and no \`resource\` parameter: the client must not require PKCE, and its access tokens must be for this adapter without asking (for \`mcp-actions serve --auth oauth\`, audience ${serverUrl ? `= ${serverUrl}` : 'the server URL'} unless \`--oauth-audience\` says otherwise).`,
+    '- The OAuth URLs must be on the same domain as the server URL (Google, Microsoft and Adobe excepted).',
+  ].join('\n');
+}
+
+/**
+ * The "Authentication" dialog of the GPT builder, filled in for `auth`; for OAuth with what the issuer's metadata
+ * says (`oauth`) and the adapter's URL (the tokens' audience).
+ */
+export function authSetupText(auth: AuthOptions, oauth?: OAuthSetupInfo, serverUrl?: string): string {
   switch (auth.type) {
     case 'none':
       return '- Authentication: **None**.';
@@ -25,16 +68,7 @@ export function authSetupText(auth: AuthOptions): string {
     case 'basic':
       return '- Authentication: **API Key**, Auth Type **Basic**.\n- API Key: `user:password` encoded in base64 (e.g. `printf user:password | base64`).';
     case 'oauth':
-      return [
-        '- Authentication: **OAuth**.',
-        '- Client ID and Client Secret: from your OAuth provider.',
-        `- Authorization URL: \`${auth.oauth?.authorizationUrl ?? ''}\``,
-        `- Token URL: \`${auth.oauth?.tokenUrl ?? ''}\``,
-        `- Scope: \`${(auth.oauth?.scopes ?? []).join(' ')}\``,
-        '- Token Exchange Method: Default (POST request).',
-        '- After saving, copy the callback URL the builder shows (`https://chatgpt.com/aip/g-…/oauth/callback`) into your OAuth app\'s allowed redirect URLs.',
-        '- The OAuth URLs must be on the same domain as the server URL (Google, Microsoft and Adobe excepted).',
-      ].join('\n');
+      return oauthSetupText(auth, oauth, serverUrl);
   }
 }
 
@@ -71,6 +105,8 @@ function toolCount(build: BuildResult): number {
 
 export interface BundleValues {
   privacyUrl?: string;
+  /** OAuth: what the issuer's metadata says (generate --oauth-issuer). */
+  oauth?: OAuthSetupInfo;
 }
 
 /** The placeholder values SETUP.md, PLUGIN.md and privacy-policy.md templates can use. */
@@ -84,7 +120,7 @@ export function bundleValues(catalog: ToolCatalog, build: BuildResult, auth: Aut
     host: serverUrl.replace(/^https?:\/\//, '').split('/')[0] ?? '',
     operation_count: String(build.operations.length),
     consequential_operations: consequential.length ? consequential.map((o) => `\`${o.operationId}\``).join(', ') : '(none)',
-    auth_setup: authSetupText(auth).split('\n').map((line) => `   ${line}`).join('\n'),
+    auth_setup: authSetupText(auth, extra.oauth, serverUrl || undefined).split('\n').map((line) => `   ${line}`).join('\n'),
     privacy_url: extra.privacyUrl ?? 'the public URL where you publish privacy-policy.md (required for GPTs shared publicly)',
     mcp_url: `${serverUrl.replace(/\/+$/, '')}/mcp`,
     sse_url: `${serverUrl.replace(/\/+$/, '')}/sse`,

@@ -127,7 +127,7 @@ describe('generate openapi: output, options and errors', { timeout: 120_000 }, (
     [['--server-url', 'https://api.example.com:8443'], /has a port/],
     [['--server-url', 'https://localhost'], /is local/],
     [[], /--server-url is required/],
-    [[...URL_FLAG, '--auth', 'oauth'], /--auth oauth needs --oauth-authorization-url/],
+    [[...URL_FLAG, '--auth', 'oauth'], /--auth oauth needs --oauth-issuer, or --oauth-authorization-url and --oauth-token-url/],
     [[...URL_FLAG, '--api-key-header', 'X-K'], /--api-key-header only applies to --auth api-key/],
     [[...URL_FLAG, '--template', 'nope.yaml'], /cannot read the template nope.yaml/],
     [[...URL_FLAG, '--profile', 'chatgpt'], /argument 'chatgpt' is invalid/],

@@ -44,6 +44,8 @@ describe('bench report: issue 13 checks', () => {
     // the cheaper peer is supergateway (600 µs front CPU), not mcp-proxy (the faster one in calls/s)
     expect(find(checks, 'cheaper peer front CPU per call')).toMatchObject({ value: 600 / 90, status: 'INFO' });
     expect(find(checks, 'cheaper peer / MCP face, CPU per call of front')).toMatchObject({ value: 750 / 150, status: 'INFO' });
+    // mcp-proxy (the faster peer) costs 700 + 140 + 50 µs per call; the MCP face's stdio server and client 60 + 50
+    expect(find(checks, 'ceiling of MCP face / faster peer')).toMatchObject({ value: 890 / 110, status: 'INFO' });
   });
 
   it('names a busy machine next to the calls/s ratio, and keeps the verdict the numbers give', () => {
