@@ -137,6 +137,19 @@ describe('deploy/kubernetes manifests', () => {
     expect(grace).toBeGreaterThanOrEqual(preStop + drain + 4);
   });
 
+  it('agree with the image (deploy/image/Dockerfile): user, port, health path, entrypoint', () => {
+    // continuation lines joined; the last instruction of each name (the final stage's)
+    const dockerfile = readFileSync(join(ROOT, 'deploy/image/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+    const instruction = (name: string) => [...dockerfile.matchAll(new RegExp(`^${name} (.+)$`, 'gm'))].map((m) => m[1]!).at(-1)!;
+    expect(instruction('USER')).toBe(`${adapter.spec.template.spec.securityContext.runAsUser}:${adapter.spec.template.spec.securityContext.runAsGroup}`);
+    expect(instruction('EXPOSE')).toBe(String(container.ports[0].containerPort));
+    expect(instruction('HEALTHCHECK')).toContain(`http://127.0.0.1:${container.ports[0].containerPort}${container.livenessProbe.httpGet.path}'`);
+    // the Deployment's args replace the image's CMD and follow its ENTRYPOINT, which runs the CLI
+    expect(JSON.parse(instruction('ENTRYPOINT'))).toEqual(['/usr/bin/tini', '--', 'node', '/app/dist/cli.js']);
+    expect(JSON.parse(instruction('CMD'))[0]).toBe(args[0]);
+    expect(instruction('WORKDIR')).toBe('/app'); // where fixtures/servers/demo.mjs, the args' server, is found
+  });
+
   it('every flag and environment variable the adapter is given exists in `serve --help`', async () => {
     const help = await runCli(['serve', '--help'], { mark, killAfterMs: 20_000 });
     expect(help.code).toBe(0);
