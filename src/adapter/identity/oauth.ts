@@ -16,6 +16,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../http-error.js';
 import { digestKey, type Authenticator, type Identity } from './identity.js';
+import { hasQueryCredential } from './static-auth.js';
 
 export interface VerifiedToken {
   subject: string;
@@ -82,7 +83,7 @@ export function createOAuthAuthenticator(opts: OAuthAuthenticatorOptions): OAuth
       const url = req.url ?? '';
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
-      if (q >= 0 && hasQueryToken(url.slice(q + 1))) {
+      if (q >= 0 && hasQueryCredential(url.slice(q + 1), QUERY_TOKEN_NAMES)) {
         throw fail(path, 'access tokens in the query string are refused (URLs end up in logs); send "Authorization: Bearer <token>"', {
           error: 'invalid_request',
           error_description: 'token in the query string',
@@ -136,18 +137,4 @@ export function createOAuthAuthenticator(opts: OAuthAuthenticatorOptions): OAuth
 /** A value inside a quoted-string: no quotes, backslashes or control characters (RFC 6750 3: %x20-21 / %x23-5B / %x5D-7E). */
 function quoted(value: string): string {
   return value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?');
-}
-
-function hasQueryToken(rawQuery: string): boolean {
-  for (const part of rawQuery.split('&')) {
-    const eq = part.indexOf('=');
-    let name = eq < 0 ? part : part.slice(0, eq);
-    try {
-      name = decodeURIComponent(name.replace(/\+/g, ' '));
-    } catch {
-      // leave it encoded
-    }
-    if (QUERY_TOKEN_NAMES.has(name.toLowerCase())) return true;
-  }
-  return false;
 }

@@ -113,7 +113,8 @@ export function splitSecrets(secret: string): string[] {
   return secret.split(/\r?\n/).filter((line) => line !== '');
 }
 
-function hasQueryCredential(rawQuery: string, names: Set<string>): boolean {
+/** Whether a raw query string has a parameter named like a credential (names lower-case; the name is URL-decoded). */
+export function hasQueryCredential(rawQuery: string, names: ReadonlySet<string>): boolean {
   for (const part of rawQuery.split('&')) {
     const eq = part.indexOf('=');
     let name = eq < 0 ? part : part.slice(0, eq);
