@@ -10,8 +10,9 @@
  * each scenario counts) · --concurrency N (default 32) · --only a,b · --out FILE · --check (exit 1 on FAIL; --strict is its old name) ·
  * --warm-calls N (warm each front up until it answered N calls, default 5,000, at most 15 s) ·
  * --no-generator (skip the generator/CLI timings) · --baseline DIR (adds scenario `baseline`: the adapter of
- * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures; and
- * `baseline-mcp`, its MCP face, when adapter-mcp runs).
+ * another checkout/copy, DIR/dist/cli.js, measured side by side with this one for before/after figures;
+ * `baseline-mcp`, its MCP face, when adapter-mcp runs; `baseline-http`, it in front of server-everything over
+ * Streamable HTTP, when adapter-http runs).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -53,10 +54,12 @@ const warmSeconds = quick ? 0.3 : 1;
 const warmCalls = quick ? 0 : Number(opts['warm-calls']);
 const warmMaxSeconds = 15;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
+const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', ...(opts.baseline ? ['baseline-http'] : []), 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
-if (opts.baseline && !names.includes('baseline')) names.push('baseline');
+const stdioRows = names.some((n) => n === 'adapter' || n === 'adapter-mcp');
+if (opts.baseline && (stdioRows || !names.includes('adapter-http')) && !names.includes('baseline')) names.push('baseline');
 if (opts.baseline && names.includes('adapter-mcp') && !names.includes('baseline-mcp')) names.push('baseline-mcp');
+if (opts.baseline && names.includes('adapter-http') && !names.includes('baseline-http')) names.push('baseline-http');
 const everything = join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const log = (line) => process.stdout.write(`${line}\n`);
 

@@ -164,12 +164,12 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     }
   };
   /** `serve --url` in front of an HTTP server started by `startServer`; the server's CPU counts as the child's. */
-  const startAdapterHttp = async (startServer) => {
+  const startAdapterHttp = async (startServer, cli = join(root, 'dist', 'cli.js')) => {
     const server = await startServer();
     let front;
     try {
       // Its own address (the upstream's is printed first, in "connecting to …").
-      front = await startHttp(join(root, 'dist', 'cli.js'), ['serve', '--port', '0', '--log-level', 'warn', '--url', server.url], async (p) =>
+      front = await startHttp(cli, ['serve', '--port', '0', '--log-level', 'warn', '--url', server.url], async (p) =>
         Number((await waitForOutput(p, /serving .* at http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, START_TIMEOUT_MS))[1]),
       );
     } catch (error) {
@@ -255,7 +255,11 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     'nginx-2-redis': () => startScaled(join(root, 'dist', 'cli.js'), { redis: true, replicas: 2 }),
     // `--baseline DIR`: the same adapter built from another tree (DIR/dist/cli.js), for an A/B in one run.
     ...(baseline
-      ? { baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')), 'baseline-mcp': () => startAdapter(resolve(baseline, 'dist', 'cli.js'), 'mcp') }
+      ? {
+          baseline: () => startAdapter(resolve(baseline, 'dist', 'cli.js')),
+          'baseline-mcp': () => startAdapter(resolve(baseline, 'dist', 'cli.js'), 'mcp'),
+          'baseline-http': () => startAdapterHttp(startEverythingHttp, resolve(baseline, 'dist', 'cli.js')),
+        }
       : {}),
     supergateway: () =>
       startPeer('supergateway', (port) => {
