@@ -21,6 +21,12 @@ export interface PooledResponse {
   release(reusable: boolean): void;
 }
 
+export interface Lease {
+  client: Client;
+  /** Hands the connection back: reusable when the response was read to its end, else its socket is closed. */
+  release(reusable: boolean): void;
+}
+
 export class ConnectionPool {
   private readonly idle: Client[] = [];
   private size = 0;
@@ -40,22 +46,31 @@ export class ConnectionPool {
 
   /** Sends one request on a connection of its own. Rejects as undici does (network errors, abort, timeouts). */
   async request(options: Dispatcher.RequestOptions, handle?: RequestHandle): Promise<PooledResponse> {
-    const client = await this.acquire(options.signal as AbortSignal | undefined, handle);
+    const { client, release } = await this.lease(options.signal as AbortSignal | undefined, handle);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await client.request(options);
+    } catch (error) {
+      release(false);
+      throw error;
+    }
+    return { res, release };
+  }
+
+  /**
+   * A connection of its own for one request the caller sends itself (`client.dispatch` with a handler of its
+   * own: no body stream, no parsed headers; the transport's hot path). `release` hands it back, once.
+   */
+  async lease(signal?: AbortSignal, handle?: RequestHandle): Promise<Lease> {
+    const client = await this.acquire(signal, handle);
     if (handle?.aborted) {
       this.release(client, true);
       throw handle.aborted;
     }
     if (handle) handle.abort = (reason) => void client.destroy(reason).catch(() => undefined);
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await client.request(options);
-    } catch (error) {
-      this.release(client, false);
-      throw error;
-    }
     let released = false;
     return {
-      res,
+      client,
       release: (reusable) => {
         if (released) return;
         released = true;

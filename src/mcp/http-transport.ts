@@ -20,7 +20,7 @@
  * 2026-07-28 (stateless) servers: no session, no GET stream; `Mcp-Method` / `Mcp-Name` on each POST.
  */
 import { Client, type Dispatcher } from 'undici';
-import { ConnectionPool, type RequestHandle } from './http-pool.js';
+import { ConnectionPool, type Lease, type RequestHandle } from './http-pool.js';
 import { isObject, MalformedMessageError, MessageTooLargeError, type JsonRpcMessage, type RequestId, type SendOptions, type SessionTransport } from './json-rpc.js';
 import type { OversizedMessage } from './oversized.js';
 import { SseReader } from './sse-reader.js';
@@ -89,6 +89,9 @@ export class StreamableHttpTransport implements SessionTransport {
   private reinitializing?: Promise<void>;
   private reinitCount = 0;
   private getStream?: AbortController;
+  /** The headers of a POST, built once per session id (and protocol version): not rebuilt per call. */
+  private postHeaders?: Record<string, string>;
+  private postHeadersSession?: string;
 
   constructor(options: HttpTransportOptions) {
     this.origin = options.url.origin;
@@ -110,12 +113,14 @@ export class StreamableHttpTransport implements SessionTransport {
 
   setProtocolVersion(version: string): void {
     this.headers['mcp-protocol-version'] = version;
+    this.postHeaders = undefined;
   }
 
   /** 2026-07-28: stateless; every POST names its method (and tool, prompt or resource) in headers. */
   setModern(version: string): void {
     this.modern = true;
     this.headers['mcp-protocol-version'] = version;
+    this.postHeaders = undefined;
   }
 
   async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
@@ -170,6 +175,16 @@ export class StreamableHttpTransport implements SessionTransport {
     }
   }
 
+  /** A POST's headers: the same object call after call (undici only reads it), but for 2026-07-28's per-call names. */
+  private postHeadersFor(message: Record<string, unknown>): Record<string, string> {
+    if (this.modern) return this.headersFor(message);
+    if (this.postHeaders === undefined || this.postHeadersSession !== this.sessionId) {
+      this.postHeaders = this.headersFor();
+      this.postHeadersSession = this.sessionId;
+    }
+    return this.postHeaders;
+  }
+
   private headersFor(message?: Record<string, unknown>): Record<string, string> {
     const headers = { ...this.headers };
     if (this.sessionId !== undefined) headers['mcp-session-id'] = this.sessionId;
@@ -186,160 +201,59 @@ export class StreamableHttpTransport implements SessionTransport {
    * One POST and its answer. A request's answer goes to onmessage (or `onResponse`); anything else that comes
    * with it (progress, server requests) to onmessage. Rejects with a typed error when the answer to the request
    * cannot be had; resolves once it was delivered (or, for a notification, once the server took it).
+   * The answer is read by a PostAnswer (undici's dispatch handler, below): bytes as they come off the socket,
+   * with no body stream, promise or parsed header object per call.
    */
   private async exchange(message: Record<string, unknown>, ex: Exchange, mayRetry: boolean): Promise<void> {
     const pool = this.pool;
     if (!pool) throw new Error('Not connected');
-    let pooled: Awaited<ReturnType<ConnectionPool['request']>>;
+    let lease: Lease;
     try {
-      pooled = await pool.request({
-        path: this.path,
-        method: 'POST',
-        headers: this.headersFor(message),
-        body: JSON.stringify(message),
-        headersTimeout: ex.timeoutMs,
-        bodyTimeout: ex.timeoutMs,
-      }, ex.handle);
+      lease = await pool.lease(undefined, ex.handle);
     } catch (error) {
       throw this.failure(error, 'sending the request failed');
     }
-    const { res } = pooled;
-    let retry = false;
+    const sent = this.sessionId;
+    const answer = new PostAnswer(this, ex, mayRetry && sent !== undefined && message.method !== 'initialize' && this.initialize !== undefined);
     try {
-      retry = await this.answer(message, res, ex, mayRetry);
+      lease.client.dispatch(
+        { path: this.path, method: 'POST', headers: this.postHeadersFor(message), body: JSON.stringify(message), headersTimeout: ex.timeoutMs, bodyTimeout: ex.timeoutMs },
+        answer,
+      );
+      await answer.settled;
     } finally {
-      // A body read to its end leaves a socket fit for the next request; any other is closed now.
-      pooled.release(res.body.readableEnded);
+      // A response read to its end leaves a socket fit for the next request; any other is closed now.
+      lease.release(answer.reusable);
     }
-    if (retry) {
+    if (answer.retry) {
       // The session expired (or the server restarted): a new one, then this request once more.
-      await this.reinitialize(this.expiredSession!);
+      await this.reinitialize(sent!);
       return this.exchange(message, ex, false);
     }
   }
 
-  /** The session id that answered 404 (for the one re-initialization it causes). */
-  private expiredSession?: string;
-
-  /** Reads one POST's answer; true when the request must be sent again on a new session. */
-  private async answer(message: Record<string, unknown>, res: Dispatcher.ResponseData, ex: Exchange, mayRetry: boolean): Promise<boolean> {
-    const status = res.statusCode;
-    const sessionId = res.headers['mcp-session-id'];
-    const sent = this.sessionId;
-    if (typeof sessionId === 'string' && sessionId !== '' && !this.modern) this.sessionId = sessionId;
-    if (status === 404 && sent !== undefined && mayRetry && message.method !== 'initialize' && this.initialize) {
-      await res.body.dump().catch(() => undefined);
-      this.expiredSession = sent;
-      return true;
-    }
-    if (status < 200 || status >= 300) {
-      const text = await readCapped(res.body, ERROR_BODY_BYTES).catch(() => '');
-      // A JSON-RPC error answering our request (a 400 from a stateless server, say) is that request's answer.
-      const answer = ex.id === undefined ? undefined : parseQuietly(text);
-      if (isObject(answer) && answer.id === ex.id && isObject(answer.error)) {
-        this.deliver(answer, ex);
-        return false;
-      }
-      throw new UpstreamHttpError(`the server answered HTTP ${status}${describeBody(res.headers['content-type'], text)}`, { status });
-    }
-    if (ex.id === undefined || status === 202) {
-      // A notification or response was taken (202); for a request, the answer comes on the GET stream.
-      await res.body.dump().catch(() => undefined);
-      return false;
-    }
-    const type = String(res.headers['content-type'] ?? '').toLowerCase();
-    if (type.startsWith('text/event-stream')) {
-      await this.readEvents(res, ex);
-      return false;
-    }
-    if (type.startsWith('application/json')) {
-      await this.readJson(res, ex);
-      return false;
-    }
-    discard(res.body);
-    // Worded as the SDK's ("Unexpected content type: …"), which connect-errors.ts reads.
-    throw new UpstreamHttpError(`Unexpected content type: ${type.split(';')[0] || 'none'} (an MCP server answers JSON or an event stream)`, { status });
+  /** PostAnswer's way in: the session id a response carries (a 2026-07-28 server has none). */
+  takeSession(id: string): void {
+    if (!this.modern) this.sessionId = id;
   }
 
-  private async readJson(res: Dispatcher.ResponseData, ex: Exchange): Promise<void> {
-    const declared = Number(res.headers['content-length']);
-    if (declared > this.maxMessageBytes) {
-      discard(res.body);
-      throw new MessageTooLargeError(declared, this.maxMessageBytes);
-    }
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    try {
-      await consume(res.body, (chunk) => {
-        bytes += chunk.length;
-        if (bytes > this.maxMessageBytes) return false;
-        chunks.push(chunk);
-        return true;
-      });
-    } catch (error) {
-      throw this.failure(error, `the answer was cut after ${bytes} bytes`);
-    }
-    if (bytes > this.maxMessageBytes) throw new MessageTooLargeError(bytes, this.maxMessageBytes);
-    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, bytes).toString('utf8');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new MalformedMessageError(`the server answered with a body that is not JSON: ${preview(text)}`);
-    }
-    let answered = false;
-    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
-      if (isObject(item) && item.id === ex.id && ('result' in item || 'error' in item)) answered = true;
-      this.deliver(item, ex);
-    }
-    if (!answered) throw new MalformedMessageError(`the server's JSON answer is not a JSON-RPC response to request ${String(ex.id)}: ${preview(text)}`);
+  /** PostAnswer's way in: one message of the answer, delivered. */
+  deliverMessage(message: unknown, ex: Exchange): void {
+    this.deliver(message, ex);
   }
 
-  /** An SSE answer: messages delivered as they come, until ours; then the stream is closed. */
-  private async readEvents(res: Dispatcher.ResponseData, ex: Exchange): Promise<void> {
-    const body = res.body;
-    let answered = false;
-    let tooLarge: MessageTooLargeError | undefined;
-    let grace: NodeJS.Timeout | undefined;
-    const reader = new SseReader(
-      this.maxMessageBytes,
-      (event) => {
-        if (event.event !== 'message' || event.data.trim() === '') return;
-        let message: unknown;
-        try {
-          message = JSON.parse(event.data);
-        } catch {
-          this.onerror?.(new MalformedMessageError(`the server sent an event that is not JSON: ${preview(event.data)}`));
-          return;
-        }
-        if (isObject(message) && message.id === ex.id && ('result' in message || 'error' in message)) answered = true;
-        this.deliver(message, ex);
-      },
-      (over) => {
-        if (over.isResponse && over.id === ex.id) tooLarge = new MessageTooLargeError(over.bytes, over.limit);
-        else this.onoversized?.(over);
-      },
-    );
-    try {
-      await consume(body, (chunk) => {
-        if (answered) return true; // draining to the end within the grace period keeps the socket
-        reader.push(chunk);
-        if (tooLarge) return false;
-        if (answered) {
-          grace = setTimeout(() => discard(body), SSE_GRACE_MS);
-          grace.unref();
-        }
-        return true;
-      });
-    } catch (error) {
-      if (answered) return; // closed by us after the grace period, or dropped after our answer: fine
-      throw this.failure(error, 'the event stream broke before the answer');
-    } finally {
-      clearTimeout(grace);
-      if (tooLarge || !body.readableEnded) discard(body);
-    }
-    if (tooLarge) throw tooLarge;
-    if (!answered) throw new UpstreamHttpError('the server ended the event stream without answering the request');
+  /** PostAnswer's way in: an event that is not JSON (the request it answers, if any, times out). */
+  reportError(error: Error): void {
+    this.onerror?.(error);
+  }
+
+  /** PostAnswer's way in: an SSE message over the bound that answers another request (or none). */
+  reportOversized(message: OversizedMessage): void {
+    this.onoversized?.(message);
+  }
+
+  get messageLimit(): number {
+    return this.maxMessageBytes;
   }
 
   private deliver(message: unknown, ex: Exchange): void {
@@ -414,7 +328,7 @@ export class StreamableHttpTransport implements SessionTransport {
   }
 
   /** Any failure of undici (network, timeout) as an UpstreamHttpError carrying the original as its cause. */
-  private failure(error: unknown, what: string): Error {
+  failure(error: unknown, what: string): Error {
     if (error instanceof UpstreamHttpError || error instanceof MessageTooLargeError) return error;
     const code = (error as { code?: unknown })?.code;
     const detail = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
@@ -428,46 +342,228 @@ function abortRequest(handle: RequestHandle | undefined, reason: Error): void {
   handle.abort?.(reason);
 }
 
-/**
- * Reads a body chunk by chunk (events, not an async iterator: cheaper per answer). `onChunk` returning false stops
- * reading and closes the body. Rejects when the body breaks (or is closed by someone else) before its end.
- */
-function consume(body: Dispatcher.ResponseData['body'], onChunk: (chunk: Buffer) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      if (onChunk(chunk)) return;
-      cleanup();
-      discard(body);
-      resolve();
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve();
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      body.on('error', () => undefined);
-      reject(error);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error('the answer was closed before its end'));
-    };
-    body.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
-}
+/** Bytes of a body nobody reads (a notification's answer, a 202, a 404 being retried) read before it is cut. */
+const DRAIN_BYTES = 128 * 1024;
 
-/** Closes a body we stop reading (its socket is dropped). undici emits 'error' on it then: caught here. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  if (body.destroyed) return;
-  body.on('error', () => undefined);
-  body.destroy();
+/**
+ * Reads one POST's answer, as undici hands it over (a dispatch handler: status and raw headers, then chunks).
+ * What it does with it, by status and content type:
+ * - 404 on a session, when the request may be retried: drained; `retry` tells the transport to re-initialize;
+ * - another error status: up to ERROR_BODY_BYTES kept, for the message (or the JSON-RPC error answering us);
+ * - a notification's answer, or a 202: drained;
+ * - text/event-stream: events parsed as they come (SseReader), messages delivered; once ours arrived the rest
+ *   may run to its end for SSE_GRACE_MS (keeping the socket), then the request is aborted (the socket closed);
+ * - application/json: kept up to the bound, parsed once at its end;
+ * - anything else: aborted.
+ * `settled` resolves when the exchange is over for the caller, or rejects with its typed error; `reusable` says
+ * whether the socket may carry another request (the response was read to its end).
+ */
+class PostAnswer implements Dispatcher.DispatchHandler {
+  readonly settled: Promise<void>;
+  retry = false;
+  reusable = false;
+  private resolve!: () => void;
+  private reject!: (error: Error) => void;
+  private done = false;
+  private abortRequest?: (error?: Error) => void;
+  private mode: 'drain' | 'error' | 'sse' | 'json' = 'drain';
+  private status = 0;
+  private contentType = '';
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private reader?: SseReader;
+  private answered = false;
+  private grace?: NodeJS.Timeout;
+
+  constructor(
+    private readonly transport: StreamableHttpTransport,
+    private readonly ex: Exchange,
+    /** A 404 means the session expired and the request may be sent again on a new one. */
+    private readonly mayRetry: boolean,
+  ) {
+    this.settled = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    this.abortRequest = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], _resume: () => void): boolean {
+    if (status < 200) return true; // 1xx: the real answer follows
+    this.status = status;
+    let sessionId: string | undefined;
+    let contentLength: string | undefined;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!;
+      if (name.length === 12) {
+        if (name.toString('latin1').toLowerCase() === 'content-type') this.contentType = rawHeaders[i + 1]!.toString('latin1').toLowerCase();
+      } else if (name.length === 14) {
+        const lower = name.toString('latin1').toLowerCase();
+        if (lower === 'mcp-session-id') sessionId = rawHeaders[i + 1]!.toString('latin1');
+        else if (lower === 'content-length') contentLength = rawHeaders[i + 1]!.toString('latin1');
+      }
+    }
+    if (sessionId !== undefined && sessionId !== '') this.transport.takeSession(sessionId);
+    if (status === 404 && this.mayRetry) {
+      this.retry = true;
+      return true; // drained, then sent again on a new session
+    }
+    if (status < 200 || status >= 300) {
+      this.mode = 'error';
+      return true;
+    }
+    if (this.ex.id === undefined || status === 202) return true; // a notification or response was taken
+    if (this.contentType.startsWith('text/event-stream')) {
+      this.mode = 'sse';
+      this.reader = new SseReader(
+        this.transport.messageLimit,
+        (event) => this.onEvent(event.event, event.data),
+        (over) => {
+          if (over.isResponse && over.id === this.ex.id) this.fail(new MessageTooLargeError(over.bytes, over.limit));
+          else this.transport.reportOversized(over);
+        },
+      );
+      return true;
+    }
+    if (this.contentType.startsWith('application/json')) {
+      const declared = Number(contentLength);
+      if (declared > this.transport.messageLimit) this.fail(new MessageTooLargeError(declared, this.transport.messageLimit));
+      else this.mode = 'json';
+      return true;
+    }
+    // Worded as the SDK's ("Unexpected content type: …"), which connect-errors.ts reads.
+    this.fail(new UpstreamHttpError(`Unexpected content type: ${this.contentType.split(';')[0] || 'none'} (an MCP server answers JSON or an event stream)`, { status }));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.done) return true;
+    switch (this.mode) {
+      case 'sse':
+        if (this.answered) return true; // draining to the end within the grace period keeps the socket
+        this.reader!.push(chunk);
+        if (this.answered && !this.done) {
+          this.grace = setTimeout(() => this.finish(), SSE_GRACE_MS);
+          this.grace.unref();
+        }
+        return true;
+      case 'json':
+        this.bytes += chunk.length;
+        if (this.bytes > this.transport.messageLimit) this.fail(new MessageTooLargeError(this.bytes, this.transport.messageLimit));
+        else this.chunks.push(chunk);
+        return true;
+      case 'error':
+        if (this.bytes < ERROR_BODY_BYTES) {
+          this.chunks.push(chunk);
+          this.bytes += chunk.length;
+        } else this.failWithStatus(); // enough for the message: the rest is dropped with the socket
+        return true;
+      default:
+        this.bytes += chunk.length;
+        if (this.bytes > DRAIN_BYTES) this.finish(); // nobody reads it: the socket goes rather than the time
+        return true;
+    }
+  }
+
+  onComplete(): void {
+    clearTimeout(this.grace);
+    if (this.done) return;
+    this.reusable = true;
+    switch (this.mode) {
+      case 'sse':
+        if (this.answered) this.finish();
+        else this.fail(new UpstreamHttpError('the server ended the event stream without answering the request'));
+        return;
+      case 'json':
+        this.readJson();
+        return;
+      case 'error':
+        this.failWithStatus();
+        return;
+      default:
+        this.finish();
+    }
+  }
+
+  onError(error: Error): void {
+    clearTimeout(this.grace);
+    if (this.done) return; // aborted by us (the outcome is set), or after the answer
+    if (this.status === 0) this.fail(this.transport.failure(error, 'sending the request failed'));
+    else if (this.mode === 'sse') this.answered ? this.finish() : this.fail(this.transport.failure(error, 'the event stream broke before the answer'));
+    else if (this.mode === 'json') this.fail(this.transport.failure(error, `the answer was cut after ${this.bytes} bytes`));
+    else if (this.mode === 'error') this.failWithStatus();
+    else this.finish(); // a body nobody reads broke: the request itself went through
+  }
+
+  private onEvent(event: string, data: string): void {
+    if (event !== 'message' || data.trim() === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      this.transport.reportError(new MalformedMessageError(`the server sent an event that is not JSON: ${preview(data)}`));
+      return;
+    }
+    if (isObject(message) && message.id === this.ex.id && ('result' in message || 'error' in message)) this.answered = true;
+    this.transport.deliverMessage(message, this.ex);
+  }
+
+  private readJson(): void {
+    const text = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks, this.bytes).toString('utf8');
+    this.chunks = [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.fail(new MalformedMessageError(`the server answered with a body that is not JSON: ${preview(text)}`));
+      return;
+    }
+    let answered = false;
+    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (isObject(item) && item.id === this.ex.id && ('result' in item || 'error' in item)) answered = true;
+      this.transport.deliverMessage(item, this.ex);
+    }
+    if (answered) this.finish();
+    else this.fail(new MalformedMessageError(`the server's JSON answer is not a JSON-RPC response to request ${String(this.ex.id)}: ${preview(text)}`));
+  }
+
+  /** An error status: the JSON-RPC error answering our request (a 400 from a stateless server, say), or a failure. */
+  private failWithStatus(): void {
+    const text = Buffer.concat(this.chunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+    this.chunks = [];
+    const answer = this.ex.id === undefined ? undefined : parseQuietly(text);
+    if (isObject(answer) && answer.id === this.ex.id && isObject(answer.error)) {
+      this.transport.deliverMessage(answer, this.ex);
+      this.finish();
+      return;
+    }
+    this.fail(new UpstreamHttpError(`the server answered HTTP ${this.status}${describeBody(this.contentType, text)}`, { status: this.status }));
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.reusable) this.abort();
+    this.resolve();
+  }
+
+  private fail(error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.reusable) this.abort();
+    this.reject(error);
+  }
+
+  /** Stops the request where it is: its socket is closed (the lease is released as not reusable). */
+  private abort(): void {
+    this.reusable = false;
+    this.done = true;
+    clearTimeout(this.grace);
+    this.abortRequest?.(new Error('the answer was closed by the client'));
+  }
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
@@ -479,20 +575,6 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 /** 2026-07-28 "Value Encoding": plain when it is safe ASCII, else `=?base64?…?=`. */
 function encodeHeaderValue(value: string): string {
   return /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(value) ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-}
-
-async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    bytes += chunk.length;
-    if (bytes >= max) {
-      discard(body);
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
 function parseQuietly(text: string): unknown {
