@@ -71,7 +71,13 @@ export function parseOAuthFlags(opts: OAuthFlags, auth: AuthOptions, env: Record
       hint: 'e.g. --oauth-issuer https://auth.example.com (its /.well-known/oauth-authorization-server or openid-configuration names the keys)',
     });
   }
-  checkIssuerUrl(issuer);
+  try {
+    checkIssuerUrl(issuer);
+  } catch (error) {
+    // a flag's value: a usage error here (the same check, and words, as generate's)
+    if (error instanceof ConfigError) throw new UsageError(error.message, { ...(error.hint ? { hint: error.hint } : {}) });
+    throw error;
+  }
   for (const [flag, scope] of [['--oauth-read-scope', opts.oauthReadScope], ['--oauth-write-scope', opts.oauthWriteScope]] as const) {
     if (scope !== undefined && !SCOPE.test(scope)) throw new UsageError(`${flag} "${scope}" is not one OAuth scope`, { hint: `e.g. ${flag} ${flag.includes('read') ? 'tools:read' : 'tools:write'}` });
   }
