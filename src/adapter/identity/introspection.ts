@@ -57,6 +57,9 @@ export const DEFAULT_INACTIVE_TTL_MS = 5_000;
 export const DEFAULT_INTROSPECTION_CACHE_ENTRIES = 10_000;
 export const DEFAULT_INTROSPECTION_MAX_BYTES = 64 * 1024;
 
+/** Connection errors that mean "the server closed the socket before answering", worth one retry. */
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 export type IntrospectionErrorKind =
   | 'unreachable' // connection refused, DNS, TLS
   | 'timeout'
@@ -127,13 +130,19 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
       body.set('client_id', options.clientId);
       body.set('client_secret', options.clientSecret);
     }
-    requests++;
     let response: Response;
-    try {
-      response = await doFetch(options.endpoint, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      const why = describeFetchError(error);
-      throw new IntrospectionError(why === 'no answer in time' ? 'timeout' : 'unreachable', `cannot reach the introspection endpoint ${options.endpoint} (${why})`, { cause: error });
+    for (let attempt = 1; ; attempt++) {
+      requests++;
+      try {
+        response = await doFetch(options.endpoint, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+        break;
+      } catch (error) {
+        const why = describeFetchError(error);
+        // A kept-alive connection the server closed as the request went out: once more, on a new connection
+        // (introspection only reads, so asking twice is harmless).
+        if (attempt === 1 && RESET.has(why)) continue;
+        throw new IntrospectionError(why === 'no answer in time' ? 'timeout' : 'unreachable', `cannot reach the introspection endpoint ${options.endpoint} (${why})`, { cause: error });
+      }
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);

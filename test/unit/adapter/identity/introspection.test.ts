@@ -17,7 +17,7 @@ const AUD = 'https://tools.example.com';
 let server: Server;
 let endpoint: string;
 /** What the endpoint answers for a token; the default: active, alice, an hour left on the test clock. */
-let answer: (token: string) => { status?: number; body: unknown; delayMs?: number } = () => ({ body: active() });
+let answer: (token: string) => { status?: number; body: unknown; delayMs?: number; reset?: boolean } = () => ({ body: active() });
 let seen: { authorization?: string; contentType?: string; form: URLSearchParams }[] = [];
 let clock = 1_800_000_000_000;
 const now = () => clock;
@@ -33,6 +33,7 @@ beforeAll(async () => {
       const form = new URLSearchParams(raw);
       seen.push({ authorization: req.headers.authorization, contentType: req.headers['content-type'], form });
       const a = answer(form.get('token') ?? '');
+      if (a.reset) return void req.socket.destroy();
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(a.status ?? 200, { 'content-type': 'application/json' });
@@ -42,6 +43,9 @@ beforeAll(async () => {
       else send();
     });
   });
+  // Idle pauses between tests (the 10,000-answer one) must not race the default 5 s keep-alive close (the retry
+  // on a reset is tested on its own below).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/introspect`;
 });
@@ -169,7 +173,7 @@ describe('the cache', () => {
 
   it('holds 10,000 answers by default, no more', async () => {
     const v = make({ fetch: (async () => new Response(JSON.stringify(active()), { status: 200 })) as typeof fetch });
-    for (let i = 0; i < 10_050; i++) await v.verify(`token-${i}`);
+    for (let i = 0; i < 10_050; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => v.verify(`token-${i + j}`)));
     expect(v.cached).toBe(10_000);
   });
 
@@ -208,6 +212,17 @@ describe('when the endpoint cannot answer: 503 with Retry-After, never cached', 
     answer = () => ({ body: active() });
     expect((await v.verify('tok-503')).subject).toBe('alice'); // not cached: asked again
     expect(v.requests).toBe(2);
+  });
+
+  it('a connection reset before the answer (a kept-alive socket the server closed) is tried once more', async () => {
+    let n = 0;
+    answer = () => (++n === 1 ? { body: null, reset: true } : { body: active() });
+    const v = make();
+    expect((await v.verify('reset-once')).subject).toBe('alice');
+    expect(v.requests).toBe(2);
+    answer = () => ({ body: null, reset: true });
+    await unavailable(v, 'reset-always', /cannot reach the introspection endpoint .*\((ECONNRESET|UND_ERR_SOCKET)\)/);
+    expect(v.requests).toBe(4);
   });
 
   it('connection refused', async () => {
