@@ -68,15 +68,19 @@ export type IntrospectionErrorKind =
   | 'invalid' // not JSON, not an object, no boolean `active`, too large
   | 'busy'; // maxInflight requests already out
 
-/** The endpoint could not answer whether a token is active (never a verdict about the token). */
+/**
+ * The endpoint could not answer whether a token is active (never a verdict about the token). The message names
+ * the endpoint (for the operator, at start); `reason` does not (for a caller's 503: the URL may be internal).
+ */
 export class IntrospectionError extends Error {
   override name = 'IntrospectionError';
   constructor(
     readonly kind: IntrospectionErrorKind,
-    message: string,
+    endpoint: string,
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(`the introspection endpoint ${endpoint} ${reason}`, options);
   }
 }
 
@@ -122,7 +126,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   let requests = 0;
 
   async function introspect(token: string): Promise<Record<string, unknown>> {
-    if (inflight.size >= maxInflight) throw new IntrospectionError('busy', `${maxInflight} introspection requests are already waiting for the authorization server`);
+    if (inflight.size >= maxInflight) throw new IntrospectionError('busy', options.endpoint, `has ${maxInflight} requests waiting already`);
     const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (basic) headers.authorization = authorization;
@@ -141,31 +145,32 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
         // A kept-alive connection the server closed as the request went out: once more, on a new connection
         // (introspection only reads, so asking twice is harmless).
         if (attempt === 1 && RESET.has(why)) continue;
-        throw new IntrospectionError(why === 'no answer in time' ? 'timeout' : 'unreachable', `cannot reach the introspection endpoint ${options.endpoint} (${why})`, { cause: error });
+        if (why === 'no answer in time') throw new IntrospectionError('timeout', options.endpoint, `did not answer within ${timeoutMs / 1000} s`, { cause: error });
+        throw new IntrospectionError('unreachable', options.endpoint, `cannot be reached (${why})`, { cause: error });
       }
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
       if (response.status === 401 || response.status === 403) {
-        throw new IntrospectionError('client-refused', `the introspection endpoint ${options.endpoint} refused the adapter's client credentials (HTTP ${response.status})`);
+        throw new IntrospectionError('client-refused', options.endpoint, `refused the adapter's client credentials (HTTP ${response.status})`);
       }
-      throw new IntrospectionError('http', `the introspection endpoint ${options.endpoint} answered HTTP ${response.status}`);
+      throw new IntrospectionError('http', options.endpoint, `answered HTTP ${response.status}`);
     }
     let text: string;
     try {
       text = await readCapped(response, maxBytes);
     } catch (error) {
-      if (error instanceof IntrospectionError) throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} ${error.message}`);
-      throw new IntrospectionError('unreachable', `the introspection endpoint ${options.endpoint} broke off its answer (${describeFetchError(error)})`, { cause: error });
+      if (error instanceof TooLarge) throw new IntrospectionError('invalid', options.endpoint, `answered more than ${maxBytes} bytes`);
+      throw new IntrospectionError('unreachable', options.endpoint, `broke off its answer (${describeFetchError(error)})`, { cause: error });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} did not answer JSON`);
+      throw new IntrospectionError('invalid', options.endpoint, 'did not answer JSON');
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json) || typeof (json as { active?: unknown }).active !== 'boolean') {
-      throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} did not answer an RFC 7662 response (no boolean "active")`);
+      throw new IntrospectionError('invalid', options.endpoint, 'did not answer an RFC 7662 response (no boolean "active")');
     }
     return json as Record<string, unknown>;
   }
@@ -207,7 +212,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   }
 
   const unavailable = (error: IntrospectionError) =>
-    new HttpError(503, 'upstream_unavailable', `the access token cannot be checked now: ${error.message}; retry in ${retryAfter} s`, {
+    new HttpError(503, 'upstream_unavailable', `the access token cannot be checked now: the authorization server's introspection endpoint ${error.reason}; retry in ${retryAfter} s`, {
       headers: { 'Retry-After': retryAfter },
       cause: error,
     });
@@ -246,7 +251,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
     async probe(): Promise<void> {
       const answer = await introspect(`mcp-actions-probe-${randomBytes(24).toString('base64url')}`);
       if (answer.active !== false) {
-        throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} called a token it never issued active`);
+        throw new IntrospectionError('invalid', options.endpoint, 'called a token it never issued active');
       }
     },
     get requests() {
@@ -287,11 +292,13 @@ function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
+class TooLarge extends Error {}
+
 async function readCapped(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new IntrospectionError('invalid', `answered more than ${maxBytes} bytes`);
+    throw new TooLarge();
   }
   const reader = response.body?.getReader();
   if (!reader) return '';
@@ -303,7 +310,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new IntrospectionError('invalid', `answered more than ${maxBytes} bytes`);
+      throw new TooLarge();
     }
     chunks.push(value);
   }
