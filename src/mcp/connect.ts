@@ -8,7 +8,6 @@ import { classifyHttpError, classifyStdioError, httpStatus } from './connect-err
 import type { SessionTransport } from './json-rpc.js';
 import { McpSession } from './session.js';
 import { StreamableHttpTransport } from './http-transport.js';
-import { LegacySseTransport } from './legacy-sse-transport.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, StdioTransport } from './stdio-transport.js';
 import type { HttpTarget, StdioTarget, Target } from './target.js';
 
@@ -225,6 +224,8 @@ async function connectLean(target: HttpTarget, url: URL, options: ConnectOptions
 
 /** Legacy SSE through the lean transport: the stream reopens (a new session) by itself when it ends. */
 async function connectLeanSse(target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
+  // Loaded only when used: it brings undici, which a stdio-only `serve` does not need.
+  const { LegacySseTransport } = await import('./legacy-sse-transport.js');
   const transport = new LegacySseTransport({
     url,
     headers: target.headers,
