@@ -236,6 +236,25 @@ describe('what works over the lean legacy SSE transport', () => {
     }
   });
 
+  it('a stream stuck mid-event: its calls fail (502/504) until the ping restarts the connection; then they work', async () => {
+    const pinged = await startSupervised({ kind: 'http', url: fixture.url, headers: {}, transport: 'sse' }, {
+      supervisor: { pingIntervalMs: 300, pingTimeoutMs: 300 },
+      adapter: { limits: { callTimeoutMs: 1000 } },
+    });
+    try {
+      const before = (await stats(fixture)).initializes;
+      const wedged = await callTool(pinged.url, 'wedge', {});
+      expect([502, 503, 504]).toContain(wedged.status);
+      expect(wedged.body.error.type).toMatch(/^upstream_/);
+      await expect.poll(async () => (await stats(fixture)).initializes, { timeout: 10_000, interval: 100 }).toBeGreaterThan(before);
+      await expect.poll(() => pinged.supervisor.state, { timeout: 10_000, interval: 50 }).toBe('ready');
+      const next = await callTool(pinged.url, 'echo', { id: 'unstuck' });
+      expect(next.status, next.text).toBe(200);
+    } finally {
+      await pinged.close();
+    }
+  });
+
   it('a server that went away: calls fail 502/503 (never 500), the supervisor reconnects once it is back', async () => {
     const other = await startUrlServer([process.execPath, FIXTURE], { mark });
     const port = new URL(other.url).port;
