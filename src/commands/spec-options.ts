@@ -87,6 +87,9 @@ export async function loadTemplate(path: string | undefined, cwd: string): Promi
     if (path === undefined) return undefined;
     throw new ConfigError(`cannot read the template ${path} (${(error as NodeJS.ErrnoException).code})`, { hint: 'check the path given to --template', cause: error });
   }
+  // The bundled template (and any other made only of comments) is an empty document: no need to load the YAML
+  // parser, which `serve` would then keep for its whole life (issue 8 bounds its resident memory).
+  if (onlyComments(text)) return undefined;
   let parsed: unknown;
   try {
     parsed = yaml().parse(text);
@@ -98,4 +101,9 @@ export async function loadTemplate(path: string | undefined, cwd: string): Promi
     throw new ConfigError(`the template ${path ?? file} is not a mapping`, { hint: 'a template is a partial OpenAPI document, e.g. "info: { contact: { email: … } }"' });
   }
   return parsed as Record<string, unknown>;
+}
+
+/** True when every line is blank or a YAML comment: the document is empty (null). */
+export function onlyComments(text: string): boolean {
+  return text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line));
 }

@@ -7,7 +7,6 @@ import { McpConnectionError } from '../errors.js';
 import { classifyHttpError, classifyStdioError, httpStatus } from './connect-errors.js';
 import type { SessionTransport } from './json-rpc.js';
 import { McpSession } from './session.js';
-import { StreamableHttpTransport } from './http-transport.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, StdioTransport } from './stdio-transport.js';
 import type { HttpTarget, StdioTarget, Target } from './target.js';
 
@@ -204,6 +203,8 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
 
 /** Streamable HTTP through the lean transport; the session ends with a DELETE when it has an id. */
 async function connectLean(target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
+  // Loaded only when used: undici (with its WebAssembly HTTP parser) adds about 15 MB to a stdio-only `serve`.
+  const { StreamableHttpTransport } = await import('./http-transport.js');
   const transport = new StreamableHttpTransport({
     url,
     headers: target.headers,
