@@ -7,11 +7,15 @@
  * A stream that is cut or ended fails the calls waiting on it (502) and a new session serves the next call.
  * Timed-out calls free their sockets and are cancelled upstream. Then, in process: failures before the endpoint
  * (hang, drip, another origin, 500, HTML) fail the connection with a clear error within the timeout; progress and
- * list_changed arrive over the stream; a server that goes away is reconnected by the supervisor; and real servers
- * (server-everything's `sse` mode, the SDK's SSEServerTransport behind a bearer token) work through it.
+ * list_changed arrive over the stream; a new stream that is slow to come is tried again; a stream stuck mid-event
+ * is restarted by the ping; a server that goes away is reconnected by the supervisor; real servers
+ * (server-everything's `sse` mode, the SDK's SSEServerTransport behind a bearer token) work through it; and a
+ * config file's `"type": "sse"` entry takes the same path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect } from '../../src/mcp/connect.js';
 import { LegacySseTransport } from '../../src/mcp/legacy-sse-transport.js';
@@ -163,7 +167,7 @@ describe('legacy SSE failures before the endpoint fail the connection, within th
     ['/hang-headers', 'timeout', /no answer from .* within 800 ms/],
     ['/hang-endpoint', 'timeout', /no answer from .* within 800 ms/],
     ['/drip-endpoint', 'timeout', /no answer from .* within 800 ms/],
-    ['/foreign', 'protocol', /endpoint on another origin \(http:\/\/localhost:\d+\)/],
+    ['/foreign', 'protocol', /named its message endpoint on another origin \(http:\/\/localhost:\d+\); requests and their headers are not sent there/],
     ['/error500', 'http', /failed with HTTP 500/],
     ['/html', 'protocol', /with an HTML page, not MCP/],
     ['/end-early', 'protocol', /ended before naming its endpoint/],
@@ -334,5 +338,27 @@ describe('real legacy SSE servers through the lean transport', () => {
     const refused = await connect({ kind: 'http', url: guardedUrl, headers: {}, transport: 'sse' }, { leanHttp: true, timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(McpConnectionError);
     expect((refused as McpConnectionError).kind).toBe('auth');
+  });
+});
+
+describe('a config file entry of "type": "sse" goes through the lean transport too', () => {
+  let fixture: ServerProcess & { url: string };
+  let adapter: { child: ChildProcess; url: string } | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-sse-config-'));
+  afterAll(async () => {
+    if (adapter) await stopChild(adapter.child);
+    await fixture?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('calls work; an HTTP 500 on the POST is a 502 naming it (the SDK client answered 500 here)', async () => {
+    fixture = await startUrlServer([process.execPath, FIXTURE], { mark });
+    const config = join(dir, 'mcp.json');
+    writeFileSync(config, JSON.stringify({ mcpServers: { legacy: { type: 'sse', url: fixture.url } } }));
+    adapter = await startCli(['--no-async', '--ping-interval', '0', '--config', config]);
+    expect((await callTool(adapter.url, 'echo', { id: 'from-config' })).body).toEqual({ id: 'from-config' });
+    const failed = await callTool(adapter.url, 'error500', {});
+    expect(failed.status).toBe(502);
+    expect(failed.body.error).toEqual({ type: 'upstream_error', message: 'the MCP server\'s answer to "error500" failed: the server answered HTTP 500 to a POST: Internal Server Error' });
   });
 });
