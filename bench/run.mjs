@@ -53,7 +53,7 @@ const warmSeconds = quick ? 0.3 : 1;
 const warmCalls = quick ? 0 : Number(opts['warm-calls']);
 const warmMaxSeconds = 15;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
+const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', 'adapter-sse', 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
 if (opts.baseline && !names.includes('baseline')) names.push('baseline');
 if (opts.baseline && names.includes('adapter-mcp') && !names.includes('baseline-mcp')) names.push('baseline-mcp');
