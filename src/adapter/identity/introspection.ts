@@ -7,7 +7,9 @@
  *
  * Answers are cached, keyed by a SHA-256 of the token (never the token itself): an active answer until the
  * token's `exp` and at most `ttlMs` (a revoked token keeps working at most that long), a refusal `inactiveTtlMs`;
- * at most `maxEntries` of them (least recently used out first). Concurrent checks of one token share one request.
+ * at most `maxEntries` active ones and `maxRefused` refusals, each least recently used out first (apart: a flood
+ * of made-up tokens cannot push out the answers real users' calls reuse). Concurrent checks of one token share
+ * one request.
  *
  * When the endpoint cannot answer (unreachable, slow, 5xx, our client refused, not an RFC 7662 answer) nothing is
  * cached and the caller gets 503 with `Retry-After`: a 401 would make ChatGPT sign the user out for an outage.
@@ -37,8 +39,10 @@ export interface IntrospectionOptions {
   ttlMs?: number;
   /** How long a refusal (inactive, or active but not for us) is reused (default 5 s). */
   inactiveTtlMs?: number;
-  /** Answers remembered at most (default 10,000). */
+  /** Active answers remembered at most (default 10,000). */
   maxEntries?: number;
+  /** Refusals remembered at most (default 1,000). */
+  maxRefused?: number;
   /** Introspection requests in flight at most; past it a new token gets 503 at once (default 64). */
   maxInflight?: number;
   /** Per request (default 5 s). */
@@ -55,6 +59,7 @@ export const DEFAULT_INTROSPECTION_TTL_MS = 60_000;
 export const MAX_INTROSPECTION_TTL_S = 3600;
 export const DEFAULT_INACTIVE_TTL_MS = 5_000;
 export const DEFAULT_INTROSPECTION_CACHE_ENTRIES = 10_000;
+export const DEFAULT_REFUSED_CACHE_ENTRIES = 1_000;
 export const DEFAULT_INTROSPECTION_MAX_BYTES = 64 * 1024;
 
 /** Connection errors that mean "the server closed the socket before answering", worth one retry. */
@@ -109,6 +114,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   const ttlMs = options.ttlMs ?? DEFAULT_INTROSPECTION_TTL_MS;
   const inactiveTtlMs = options.inactiveTtlMs ?? DEFAULT_INACTIVE_TTL_MS;
   const maxEntries = options.maxEntries ?? DEFAULT_INTROSPECTION_CACHE_ENTRIES;
+  const maxRefused = options.maxRefused ?? DEFAULT_REFUSED_CACHE_ENTRIES;
   const maxInflight = options.maxInflight ?? 64;
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBytes = options.maxBytes ?? DEFAULT_INTROSPECTION_MAX_BYTES;
@@ -121,7 +127,8 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
     return typeof a === 'function' ? a() : Array.isArray(a) ? a : [a];
   };
   // A Map keeps insertion order: re-inserting on a hit makes the first key the least recently used.
-  const cache = new Map<string, Entry>();
+  const accepted = new Map<string, Entry>();
+  const refusals = new Map<string, Entry>();
   const inflight = new Map<string, Promise<Entry>>();
   let requests = 0;
 
@@ -205,9 +212,12 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   }
 
   function remember(key: string, entry: Entry): void {
+    accepted.delete(key);
+    refusals.delete(key);
     if (entry.until <= now()) return;
-    cache.delete(key);
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    const [cache, max] = entry.verified ? [accepted, maxEntries] : [refusals, maxRefused];
+    if (max <= 0) return;
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
     cache.set(key, entry);
   }
 
@@ -220,6 +230,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   return {
     async verify(token: string): Promise<VerifiedToken> {
       const key = createHash('sha256').update(token, 'utf8').digest('base64url');
+      const cache = accepted.has(key) ? accepted : refusals;
       let entry = cache.get(key);
       if (entry && entry.until > now()) {
         cache.delete(key); // most recently used: to the end
@@ -258,7 +269,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
       return requests;
     },
     get cached() {
-      return cache.size;
+      return accepted.size + refusals.size;
     },
   };
 }

@@ -171,6 +171,20 @@ describe('the cache', () => {
     expect(v.requests).toBe(5);
   });
 
+  it('keeps refusals apart: a flood of made-up tokens does not push out an active answer', async () => {
+    const v = make({ maxEntries: 10, maxRefused: 5 });
+    await v.verify('real');
+    answer = () => ({ body: { active: false } });
+    for (let i = 0; i < 50; i++) await expect(v.verify(`made-up-${i}`)).rejects.toThrow(/not active/);
+    expect(v.cached).toBe(1 + 5);
+    const before = v.requests;
+    expect((await v.verify('real')).subject).toBe('alice');
+    expect(v.requests).toBe(before);
+    await expect(v.verify('made-up-49')).rejects.toThrow(/not active/); // still remembered
+    await expect(v.verify('made-up-0')).rejects.toThrow(/not active/); // pushed out: asked again
+    expect(v.requests).toBe(before + 1);
+  });
+
   it('holds 10,000 answers by default, no more', async () => {
     const v = make({ fetch: (async () => new Response(JSON.stringify(active()), { status: 200 })) as typeof fetch });
     for (let i = 0; i < 10_050; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => v.verify(`token-${i + j}`)));
