@@ -54,7 +54,7 @@ const warmSeconds = quick ? 0.3 : 1;
 const warmCalls = quick ? 0 : Number(opts['warm-calls']);
 const warmMaxSeconds = 15;
 const concurrency = Number(opts.concurrency);
-const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', ...(opts.baseline ? ['baseline-http'] : []), 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
+const ALL = ['direct', 'reference', 'adapter', 'adapter-mcp', ...(opts.baseline ? ['baseline', 'baseline-mcp'] : []), 'supergateway', 'mcp-proxy', 'per-user-1', 'per-user-20', 'rate-limit', 'rate-limit-redis', 'nginx-2-redis', 'http-direct', 'adapter-http', ...(opts.baseline ? ['baseline-http'] : []), 'adapter-sse', 'smoke-fastmcp', 'smoke-mcp-use', 'smoke-sdk-v2'];
 const names = opts.only ? opts.only.split(',') : quick ? ['direct', 'reference'] : ALL;
 const stdioRows = names.some((n) => n === 'adapter' || n === 'adapter-mcp');
 if (opts.baseline && (stdioRows || !names.includes('adapter-http')) && !names.includes('baseline')) names.push('baseline');

@@ -152,6 +152,18 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
     }
     return { proc, url: `http://127.0.0.1:${port}/mcp` };
   };
+  /** server-everything in its legacy `sse` mode (the SDK's SSEServerTransport): GET /sse, POST /message. */
+  const startEverythingSse = async () => {
+    const port = await freePort();
+    const proc = spawnNode(everything, ['sse'], { env: { PORT: String(port) } });
+    try {
+      await waitForPort(port, START_TIMEOUT_MS, proc.exited);
+    } catch (error) {
+      records.push(...(await stopTree(proc)));
+      throw new Error(`server-everything sse did not start: ${error instanceof Error ? error.message : error}\n${proc.tail()}`);
+    }
+    return { proc, url: `http://127.0.0.1:${port}/sse` };
+  };
   /** A fixture server that prints its endpoint URL (fixtures/servers/*-echo.mjs: one echo tool, Streamable HTTP). */
   const startUrlFixture = (script, args = []) => async () => {
     const proc = spawnNode(join(root, 'fixtures', 'servers', script), args);
@@ -214,6 +226,8 @@ export function defineFronts({ root, everything, concurrency, records, nodeArgs 
       }
     },
     'adapter-http': () => startAdapterHttp(startEverythingHttp),
+    // The same server in its legacy HTTP+SSE mode, through the lean legacy SSE client (found by the fallback).
+    'adapter-sse': () => startAdapterHttp(startEverythingSse),
     // Smoke rows: `serve --url` in front of the servers the project's users start from, each with an echo tool.
     'smoke-fastmcp': () => startAdapterHttp(startUrlFixture('fastmcp-echo.mjs')),
     'smoke-mcp-use': () => startAdapterHttp(startUrlFixture('mcp-use-echo.mjs')),

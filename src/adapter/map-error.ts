@@ -23,8 +23,9 @@ export function mapCallError(error: unknown, tool: string, callTimeoutMs: number
     });
   }
   if (error instanceof Error && error.name === 'UpstreamHttpError') {
-    // The HTTP exchange failed (5xx, not JSON, wrong content type, cut stream): a bad gateway, never a 500.
-    return new HttpError(502, 'upstream_error', `the MCP server's answer to "${tool}" failed: ${error.message.replace(/^Streamable HTTP error: /, '')}`, { cause: error });
+    // The HTTP exchange failed (5xx, not JSON, wrong content type, cut stream; Streamable HTTP or legacy SSE):
+    // a bad gateway, never a 500.
+    return new HttpError(502, 'upstream_error', `the MCP server's answer to "${tool}" failed: ${error.message.replace(/^(?:Streamable HTTP|SSE) error: /, '')}`, { cause: error });
   }
   if (error instanceof McpConnectionError) {
     return new HttpError(502, 'upstream_error', `the MCP server is not reachable: ${error.message}`, { cause: error });

@@ -30,6 +30,9 @@ export function defineServe(program: Command, run: Runner): void {
     c
       .option('--api-key-env <VAR>', 'environment variable holding the secret for --auth api-key/bearer/basic ("user:password")', 'MCP_ACTIONS_API_KEY')
       .option('--oauth-issuer <url>', '--auth oauth: the authorization server whose JWT access tokens are accepted (https; http on loopback only)')
+      .option('--oauth-introspection', '--auth oauth: also accept opaque tokens, checked at the issuer\'s introspection_endpoint (RFC 7662) as the client in env MCP_ACTIONS_OAUTH_CLIENT_ID/_SECRET')
+      .option('--oauth-introspection-url <url>', '--auth oauth: the same, at this introspection endpoint (https; http on loopback only)')
+      .option('--oauth-introspection-ttl <s>', '--auth oauth: longest an active introspection answer is reused, never past the token\'s exp (default 60, 0-3600)')
       .option('--oauth-audience <aud>', '--auth oauth: accepted token audience (repeatable; default: the public URL and its /mcp)', collect)
       .option('--oauth-read-scope <scope>', '--auth oauth: scope needed to call read-only tools (readOnlyHint); default: none needed')
       .option('--oauth-write-scope <scope>', '--auth oauth: scope needed to call every other tool; default: none needed')

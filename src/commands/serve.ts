@@ -74,7 +74,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
   const publicUrl = opts.publicUrl ?? opts.serverUrl;
   // The spec flags are parsed exactly as `generate openapi` parses them (one parser, one spec).
   const parsed = parseSpecFlags({ ...opts, auth: typeof opts.auth === 'string' ? opts.auth : undefined, serverUrl: publicUrl ?? 'http://127.0.0.1' });
-  const oauthSettings = parseOAuthFlags(opts, parsed.auth ?? { type: 'none' });
+  const oauthSettings = parseOAuthFlags(opts, parsed.auth ?? { type: 'none' }, io.env);
   const auth: AdapterAuth = oauthSettings ? { type: 'none' } : resolveInboundAuth(parsed.auth, opts.apiKeyEnv, io.env);
   const authType = oauthSettings ? 'oauth' : auth.type;
   checkBindSafety(host, authType, noAuth);
@@ -170,7 +170,7 @@ export async function serveCommand(operands: string[], opts: ServeOptions, io: C
       const { server } = upstream.catalog;
       io.stderr(
         `serving ${describeServed(adapter.published.routes, upstream.catalog.tools.length)} of ${server.name} ${server.version} at ${listening.url}\n` +
-          `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${authType}${oauth ? ` (issuer ${oauth.metadata.issuer})` : ''}\n` +
+          `  spec: ${publicUrl ?? localUrl}/openapi.json   docs: ${localUrl}/docs   auth: ${authType}${oauth ? ` (issuer ${oauth.metadata.issuer}${oauth.introspectionEndpoint ? `, opaque tokens: ${oauth.introspectionEndpoint}` : ''})` : ''}\n` +
           (perUser ? `  per-user: one MCP server per user, up to ${perUser.maxUsers} at once, each closed after ${perUser.idleTimeoutMs} ms idle\n` : '') +
           (adapter.mcp ? `  mcp: ${publicUrl ?? localUrl}/mcp (Streamable HTTP)   ${publicUrl ?? localUrl}/sse (HTTP+SSE)\n` : ''),
       );

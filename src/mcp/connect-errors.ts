@@ -113,6 +113,14 @@ export function classifyHttpError(error: unknown, target: HttpTarget, timeout: n
     });
   }
   const message = messageOf(error);
+  // Legacy SSE: the stream named a POST endpoint elsewhere (ours and the SDK's wording).
+  const foreign = /(?:an endpoint on another origin \(|Endpoint origin does not match connection origin: )([^\s);]+)/.exec(message);
+  if (foreign) {
+    return new McpConnectionError('protocol', `${url} named its message endpoint on another origin (${foreign[1]}); requests and their headers are not sent there`, {
+      hint: 'use the address the server itself announces (behind a proxy, have the proxy rewrite the endpoint event)',
+      cause: error,
+    });
+  }
   if (inChain(error, (e) => e.name === 'ZodError' || (e.name === 'MalformedMessageError' && /not a JSON-RPC response/.test(e.message)))) {
     return new McpConnectionError('protocol', `${url} does not look like an MCP server (it answered JSON, but not a JSON-RPC message)`, {
       hint: 'check the URL: it may be a REST API rather than its MCP endpoint; Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse',

@@ -28,8 +28,9 @@ export interface ConnectOptions {
   /** Bytes of a single message from the server: a larger answer fails its own request (stdio and lean HTTP). */
   maxMessageBytes?: number;
   /**
-   * Streamable HTTP through the lean transport (./http-transport.ts: undici pool, bounded, typed errors) instead
-   * of the SDK's. The adapter's run-time path (SupervisedUpstream) sets it; one-shot commands keep the SDK's.
+   * Streamable HTTP and legacy SSE through the lean transports (./http-transport.ts, ./legacy-sse-transport.ts:
+   * undici pool, bounded, typed errors) instead of the SDK's. The adapter's run-time path (SupervisedUpstream)
+   * sets it; one-shot commands keep the SDK's.
    */
   leanHttp?: boolean;
   /** Sockets the lean HTTP transport may open to the server (default 64). */
@@ -161,6 +162,7 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
   const requestInit: RequestInit = { headers: target.headers };
   const attempt = async (kind: 'streamable-http' | 'sse'): Promise<Connection> => {
     if (kind === 'streamable-http' && options.leanHttp) return connectLean(target, url, options, timeout);
+    if (kind === 'sse' && options.leanHttp) return connectLeanSse(target, url, options, timeout);
     // Loaded only when used: the SDK's HTTP transports bring its zod schemas with them.
     const transport =
       kind === 'sse'
@@ -219,6 +221,28 @@ async function connectLean(target: HttpTarget, url: URL, options: ConnectOptions
     throw error;
   }
   return { session, target, transport: 'streamable-http', stderrTail: () => [], close, openSockets: () => transport.openSockets };
+}
+
+/** Legacy SSE through the lean transport: the stream reopens (a new session) by itself when it ends. */
+async function connectLeanSse(target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
+  // Loaded only when used: it brings undici, which a stdio-only `serve` does not need.
+  const { LegacySseTransport } = await import('./legacy-sse-transport.js');
+  const transport = new LegacySseTransport({
+    url,
+    headers: target.headers,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    connections: options.maxConnections,
+    timeoutMs: timeout,
+  });
+  const session = newSession(transport, options);
+  const close = closer(session);
+  try {
+    await session.connect({ timeout });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { session, target, transport: 'sse', stderrTail: () => [], close, openSockets: () => transport.openSockets };
 }
 
 /** The SSE transport's EventSource needs the headers passed to its fetch as well. */

@@ -40,6 +40,7 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint?: string;
   scopes_supported?: string[];
   token_endpoint_auth_methods_supported?: string[];
+  introspection_endpoint_auth_methods_supported?: string[];
   [k: string]: unknown;
 }
 
@@ -56,7 +57,7 @@ export const DEFAULT_DISCOVERY_TIMEOUT_MS = 5_000;
 export const DEFAULT_METADATA_MAX_BYTES = 256 * 1024;
 const MAX_REDIRECTS = 3;
 const URL_FIELDS = ['jwks_uri', 'authorization_endpoint', 'token_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'registration_endpoint', 'userinfo_endpoint'] as const;
-const LIST_FIELDS = ['scopes_supported', 'token_endpoint_auth_methods_supported', 'response_types_supported', 'grant_types_supported', 'code_challenge_methods_supported'] as const;
+const LIST_FIELDS = ['scopes_supported', 'token_endpoint_auth_methods_supported', 'introspection_endpoint_auth_methods_supported', 'response_types_supported', 'grant_types_supported', 'code_challenge_methods_supported'] as const;
 
 const ISSUER_HINT = 'the issuer is the URL the authorization server puts in its tokens\' "iss", e.g. --oauth-issuer https://auth.example.com';
 

@@ -14,19 +14,26 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftoverProcesses, MARK_VAR } from '../helpers/processes.js';
 import { openSession, rpc, serveCli, type Served } from './mcp-face-helpers.js';
-import { CLIENTS, startAuthServer, type AuthServer } from './oauth-helpers.js';
+import { chatgptClient, startOidcProvider, type TestAuthorizationServer } from '../helpers/oidc.js';
 import { MEMORY, callTool, request } from './serve-helpers.js';
 
 const MARK = 'oauth-e2e';
 const FIXTURE = 'fixtures/servers/per-user.mjs';
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const scratch = mkdtempSync(join(tmpdir(), 'mcp-actions-oauth-'));
-let auth: AuthServer;
+// ChatGPT's two token exchange methods: "Default (POST request)" and "Basic authorization header"
+const POST = chatgptClient('gpt-post', 'post-secret-0123456789abcdef', 'client_secret_post');
+const BASIC = chatgptClient('gpt-basic', 'basic-secret-0123456789abcdef', 'client_secret_basic');
+let auth: TestAuthorizationServer;
+/** The authorization-code flow as ChatGPT walks it, as `user`, with POST's client unless told. */
+const signIn = (user: string, o: { client?: typeof POST; scope?: string; resource?: string } = {}) =>
+  auth.authorizationCode({ user, clientId: (o.client ?? POST).client_id, ...(o.scope ? { scope: o.scope } : {}), ...(o.resource ? { resource: o.resource } : {}) });
 let served: Served;
 let url: string;
 
 beforeAll(async () => {
-  auth = await startAuthServer();
+  // tokens are JWTs for any resource on 127.0.0.1 (the adapters' URLs, known once they listen)
+  auth = await startOidcProvider({ clients: [POST, BASIC], resourceScopes: ['tools:read', 'tools:write'], acceptResource: (r) => r.startsWith('http://127.0.0.1:') });
   // read-only whoami needs tools:read, sleep and crash need tools:write; one user, one upstream
   served = await serveCli(
     ['--auth', 'oauth', '--oauth-issuer', auth.issuer, '--oauth-scopes', 'tools:read tools:write', '--oauth-read-scope', 'tools:read', '--oauth-write-scope', 'tools:write', '--per-user', '--user-env', 'ECHO_USER={user}'],
@@ -87,7 +94,7 @@ describe('discovery: RFC 9728 metadata and the 401 challenge', () => {
 
 describe('the authorization-code flow as ChatGPT walks it, then calls', () => {
   it('client_secret_post: the access token calls the REST face; the refreshed one too', async () => {
-    const tokens = await auth.signIn('alice', { client: CLIENTS.post });
+    const tokens = await signIn('alice', { client: POST });
     expect(tokens.token_type).toBe('Bearer');
     expect(tokens.refresh_token).toBeTruthy();
     const a = await callTool(url, 'whoami', {}, bearer(tokens.access_token));
@@ -95,7 +102,7 @@ describe('the authorization-code flow as ChatGPT walks it, then calls', () => {
     expect(a.body.env.ECHO_USER).toBe('alice'); // {user}: the token's subject
     const slept = await callTool(url, 'sleep', { ms: 1 }, bearer(tokens.access_token));
     expect(slept.status, slept.text).toBe(200);
-    const refreshed = await auth.refresh(tokens.refresh_token!, CLIENTS.post);
+    const refreshed = await auth.refresh(tokens.refresh_token!, { clientId: POST.client_id });
     expect(refreshed.access_token).not.toBe(tokens.access_token);
     const again = await callTool(url, 'whoami', {}, bearer(refreshed.access_token));
     expect(again.status).toBe(200);
@@ -103,8 +110,8 @@ describe('the authorization-code flow as ChatGPT walks it, then calls', () => {
   });
 
   it('client_secret_basic: another user, another upstream', async () => {
-    const alice = await auth.signIn('alice');
-    const bob = await auth.signIn('bob', { client: CLIENTS.basic });
+    const alice = await signIn('alice');
+    const bob = await signIn('bob', { client: BASIC });
     const a = await callTool(url, 'whoami', {}, bearer(alice.access_token));
     const b = await callTool(url, 'whoami', {}, bearer(bob.access_token));
     expect(b.status, b.text).toBe(200);
@@ -115,7 +122,7 @@ describe('the authorization-code flow as ChatGPT walks it, then calls', () => {
   });
 
   it('the MCP face: the SDK client calls tools with a token for the /mcp resource', async () => {
-    const tokens = await auth.signIn('carol', { resource: `${url}/mcp` });
+    const tokens = await signIn('carol', { resource: `${url}/mcp` });
     const client = new Client({ name: 'oauth-e2e', version: '0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: bearer(tokens.access_token) } }));
     try {
@@ -130,7 +137,7 @@ describe('the authorization-code flow as ChatGPT walks it, then calls', () => {
 describe('scopes', () => {
   let readOnly: string;
   beforeAll(async () => {
-    readOnly = (await auth.signIn('dave', { scope: 'tools:read' })).access_token;
+    readOnly = (await signIn('dave', { scope: 'tools:read' })).access_token;
   });
 
   it('a read-only token calls read-only tools; any other tool is 403 insufficient_scope with the scope it needs', async () => {
@@ -153,7 +160,7 @@ describe('scopes', () => {
 
 describe('refused tokens', () => {
   it('a token in the query string is refused, even a valid one', async () => {
-    const { access_token } = await auth.signIn('erin');
+    const { access_token } = await signIn('erin');
     const res = await request(`${url}/tools/whoami?access_token=${access_token}`, { method: 'POST', json: {}, headers: bearer(access_token) });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_request"/);
@@ -161,7 +168,7 @@ describe('refused tokens', () => {
 
   it('a token for another resource (an ID-token-like audience) is 401 invalid_token and starts no upstream', async () => {
     const before = (await request(`${url}/readyz`)).body.users;
-    const { access_token } = await auth.signIn('frank', { resource: 'http://127.0.0.1:1/elsewhere' });
+    const { access_token } = await signIn('frank', { resource: 'http://127.0.0.1:1/elsewhere' });
     const res = await callTool(url, 'whoami', {}, bearer(access_token));
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(
@@ -175,8 +182,8 @@ let memory: Served | undefined;
 describe('the issue\'s example: --per-user --user-env MEMORY_FILE_PATH=<dir>/{user}.jsonl with server-memory', () => {
   it("keeps each signed-in user's knowledge graph apart", async () => {
     memory = await serveCli(['--auth', 'oauth', '--oauth-issuer', auth.issuer, '--per-user', '--user-env', `MEMORY_FILE_PATH=${scratch}/{user}.jsonl`], [process.execPath, MEMORY], { [MARK_VAR]: MARK });
-    const alice = (await auth.signIn('alice', { resource: memory.url })).access_token;
-    const bob = (await auth.signIn('bob', { resource: memory.url })).access_token;
+    const alice = (await signIn('alice', { resource: memory.url })).access_token;
+    const bob = (await signIn('bob', { resource: memory.url })).access_token;
     const entity = { name: 'Alice_Secret', entityType: 'note', observations: ['only alice knows'] };
     const created = await callTool(memory.url, 'create_entities', { entities: [entity] }, bearer(alice));
     expect(created.status, created.text).toBe(200);

@@ -1,18 +1,23 @@
 /**
- * A real authorization server for tests: oidc-provider (OpenID Certified) on 127.0.0.1, port 0, configurable:
- * clients, a resource indicator whose access tokens are JWTs (or opaque) with that audience, introspection,
- * revocation. Helpers walk the authorization-code flow the way ChatGPT does (client id/secret, state, callback,
- * token exchange, refresh) through oidc-provider's development login and consent pages, and get tokens by client
- * credentials. Always `await as.close()` (afterAll / finally).
+ * Authorization servers for tests, on 127.0.0.1, port 0. Always `await as.close()` (afterAll / finally).
+ * - `startOidcProvider`: a real one, oidc-provider (OpenID Certified), configurable: clients, resource indicators
+ *   (RFC 8707) whose access tokens are JWTs (RFC 9068) or opaque with that audience, introspection, revocation.
+ *   Helpers walk the authorization-code flow the way ChatGPT does (client id/secret by post or basic, state,
+ *   callback, token exchange, refresh) through oidc-provider's development login and consent pages, and get tokens
+ *   by client credentials.
+ * - `startOwnIssuer`: metadata and a JWKS served from our own key pair, to sign tokens oidc-provider never mints
+ *   (expired, not yet valid, wrong audience, `alg: none`, HS256 with the public key, unknown kids); counts JWKS
+ *   fetches and can go away while the adapter runs.
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import Provider from 'oidc-provider';
 import { Agent, fetch as undiciFetch } from 'undici';
 
@@ -29,11 +34,18 @@ export interface TestClient {
   [k: string]: unknown;
 }
 
+/** A confidential client as ChatGPT's GPT builder registers one: code flow with refresh, CHATGPT_CALLBACK. */
+export function chatgptClient(client_id: string, client_secret: string, method: 'client_secret_post' | 'client_secret_basic' = 'client_secret_post'): TestClient {
+  return { client_id, client_secret, token_endpoint_auth_method: method, redirect_uris: [CHATGPT_CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+}
+
 export interface OidcOptions {
   /** Default: one confidential client `chatgpt` / `chatgpt-secret`, POST auth, CHATGPT_CALLBACK, every grant used here. */
   clients?: TestClient[];
   /** The resource indicator (RFC 8707): tokens carry it as `aud`. Also the default resource when a request names none. */
   resource?: string;
+  /** Other resource indicators accepted (besides `resource` and the one setDefaultResource names). */
+  acceptResource?: (indicator: string) => boolean;
   /** Access tokens for `resource`: JWT (default) or opaque (check them by introspection). */
   accessTokenFormat?: 'jwt' | 'opaque';
   /** Scopes of the resource. Default ['read', 'write']. */
@@ -74,9 +86,11 @@ export interface TestAuthorizationServer {
   /** The private signing key (to forge tokens oidc-provider would not issue, e.g. with another alg). */
   privateJwk: Record<string, unknown>;
   defaultClient: { id: string; secret: string; redirectUri: string };
+  /** The resource a token is for when the client names none (ChatGPT names none), e.g. the adapter's URL once known. */
+  setDefaultResource(url: string): void;
   clientCredentials(opts?: { clientId?: string; clientSecret?: string; scope?: string; resource?: string }): Promise<TokenResponse>;
   /** The authorization-code flow as ChatGPT walks it: authorize (login as `user`, consent), callback, token exchange. */
-  authorizationCode(opts?: { user?: string; scope?: string; clientId?: string; clientSecret?: string; redirectUri?: string }): Promise<TokenResponse>;
+  authorizationCode(opts?: { user?: string; scope?: string; clientId?: string; clientSecret?: string; redirectUri?: string; resource?: string }): Promise<TokenResponse>;
   refresh(refreshToken: string, opts?: { clientId?: string; clientSecret?: string }): Promise<TokenResponse>;
   revoke(token: string, opts?: { clientId?: string; clientSecret?: string }): Promise<void>;
   introspect(token: string, opts?: { clientId?: string; clientSecret?: string }): Promise<Record<string, unknown>>;
@@ -117,7 +131,7 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
     },
   ];
   const resourceScopes = options.resourceScopes ?? ['read', 'write'];
-  const resource = options.resource;
+  let defaultResource = options.resource;
   const provider = new Provider(issuer, {
     clients,
     jwks: { keys: [privateJwk] },
@@ -135,14 +149,14 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
       introspection: { enabled: options.introspection ?? true },
       revocation: { enabled: options.revocation ?? true },
       resourceIndicators: {
-        enabled: resource !== undefined,
-        defaultResource: (_ctx: unknown, _client: unknown, oneOf?: string) => oneOf ?? resource,
+        enabled: options.resource !== undefined || options.acceptResource !== undefined,
+        defaultResource: (_ctx: unknown, _client: unknown, oneOf?: string) => oneOf ?? defaultResource,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, indicator: string) => {
-          if (indicator !== resource) throw new Provider.errors.InvalidTarget();
+          if (indicator !== options.resource && indicator !== defaultResource && !options.acceptResource?.(indicator)) throw new Provider.errors.InvalidTarget();
           return {
             scope: resourceScopes.join(' '),
-            audience: resource,
+            audience: indicator,
             accessTokenTTL: options.accessTokenTtl ?? 3600,
             accessTokenFormat: options.accessTokenFormat ?? 'jwt',
             ...(options.accessTokenFormat === 'opaque' ? {} : { jwt: { sign: { alg: 'RS256' } } }),
@@ -157,8 +171,8 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
   /** Client authentication as the client is registered: client_secret_post in the body, else HTTP Basic. */
   const basicOr = (clientId: string | undefined, clientSecret: string | undefined): { headers: Record<string, string>; body: Record<string, string> } => {
     const id = clientId ?? defaultClient.id;
-    const secret = clientSecret ?? defaultClient.secret;
     const client = clients.find((c) => c.client_id === id);
+    const secret = clientSecret ?? client?.client_secret ?? defaultClient.secret;
     const method = client?.token_endpoint_auth_method ?? 'client_secret_basic';
     return method === 'client_secret_post'
       ? { headers: {}, body: { client_id: id, client_secret: secret } }
@@ -184,9 +198,12 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
     publicJwks: { keys: [publicJwk] },
     privateJwk,
     defaultClient,
+    setDefaultResource(url) {
+      defaultResource = url;
+    },
     clientCredentials: (o = {}) =>
       tokenRequest(
-        { grant_type: 'client_credentials', ...(o.scope ? { scope: o.scope } : { scope: resourceScopes.join(' ') }), ...(o.resource ?? resource ? { resource: (o.resource ?? resource)! } : {}) },
+        { grant_type: 'client_credentials', ...(o.scope ? { scope: o.scope } : { scope: resourceScopes.join(' ') }), ...(o.resource ?? defaultResource ? { resource: (o.resource ?? defaultResource)! } : {}) },
         o.clientId,
         o.clientSecret,
       ),
@@ -200,6 +217,7 @@ export async function startOidcProvider(options: OidcOptions = {}): Promise<Test
         response_type: 'code',
         scope: o.scope ?? resourceScopes.join(' '),
         state,
+        ...(o.resource ? { resource: o.resource } : {}),
       }, o.user ?? 'alice', redirectUri, state);
       return tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, clientId, o.clientSecret);
     },
@@ -263,4 +281,121 @@ async function walkAuthorization(fetch: typeof globalThis.fetch, issuer: string,
     form = prompt === 'login' ? { prompt, login: user, password: 'any' } : { prompt };
   }
   throw new Error('authorization did not reach the callback in 12 steps');
+}
+
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+/** The scopes startOwnIssuer's tokens carry by default. */
+export const OWN_SCOPES = ['tools:read', 'tools:write'];
+
+const listenLocal = (server: Server) =>
+  new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+export interface OwnIssuer {
+  issuer: string;
+  /** JWKS documents served so far. */
+  readonly jwksHits: number;
+  /** The public key as a JWK (for HS256-with-the-public-key). */
+  publicJwk: JWK;
+  /** A token signed with the issuer's key (kid "own-1"), with defaults for iss, sub, aud, iat, exp. */
+  sign(claims: JWTPayload, options?: { kid?: string; audience?: string }): Promise<string>;
+  /** Adds a second key to the JWKS (a rotation); returns a signer for it. */
+  rotate(): Promise<(claims: JWTPayload, audience: string) => Promise<string>>;
+  /** With `introspection`: a fresh opaque token whose introspection answers `{active: true, iss, ...claims}`. */
+  issueOpaque(claims: Record<string, unknown>): string;
+  /** With `introspection`: the requests its endpoint received (client authentication as sent, the form). */
+  readonly introspections: { authorization?: string; form: Record<string, string> }[];
+  /** Stops answering (connections refused). */
+  close(): Promise<void>;
+}
+
+export interface OwnIssuerOptions {
+  /**
+   * An RFC 7662 endpoint at /introspect for one client, named in the metadata with `authMethods` as
+   * `introspection_endpoint_auth_methods_supported` (absent: not listed). Wrong credentials: 401.
+   */
+  introspection?: { clientId: string; clientSecret: string; authMethods?: string[] };
+}
+
+export async function startOwnIssuer(options: OwnIssuerOptions = {}): Promise<OwnIssuer> {
+  const intro = options.introspection;
+  const opaque = new Map<string, Record<string, unknown>>();
+  const introspections: { authorization?: string; form: Record<string, string> }[] = [];
+  let jwksHits = 0;
+  const keys: { kid: string; privateKey: PrivateKey; publicJwk: JWK }[] = [];
+  const addKey = async (kid: string) => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const entry = { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+    keys.push(entry);
+    return entry;
+  };
+  const first = await addKey('own-1');
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const send = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === '/.well-known/oauth-authorization-server') {
+      return send({
+        issuer, jwks_uri: `${issuer}/jwks`, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, response_types_supported: ['code'],
+        ...(intro ? { introspection_endpoint: `${issuer}/introspect` } : {}),
+        ...(intro?.authMethods ? { introspection_endpoint_auth_methods_supported: intro.authMethods } : {}),
+      });
+    }
+    if (req.url === '/introspect' && intro && req.method === 'POST') {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c));
+      req.on('end', () => {
+        const form = Object.fromEntries(new URLSearchParams(raw));
+        introspections.push({ ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), form });
+        const basic = `Basic ${Buffer.from(`${encodeURIComponent(intro.clientId)}:${encodeURIComponent(intro.clientSecret)}`).toString('base64')}`;
+        const authenticated = req.headers.authorization === basic || (form.client_id === intro.clientId && form.client_secret === intro.clientSecret);
+        if (!authenticated) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+        const claims = opaque.get(form.token ?? '');
+        send(claims ? { active: true, iss: issuer, exp: Math.floor(Date.now() / 1000) + 600, token_type: 'Bearer', ...claims } : { active: false });
+      });
+      return;
+    }
+    if (req.url === '/jwks') {
+      jwksHits++;
+      return send({ keys: keys.map((k) => k.publicJwk) });
+    }
+    res.writeHead(404).end();
+  });
+  const issuer = await listenLocal(server);
+  const signWith = (key: PrivateKey, kid: string, claims: JWTPayload, audience: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ scope: OWN_SCOPES.join(' '), ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+      .setIssuer(claims.iss ?? issuer)
+      .setSubject(claims.sub ?? 'own-user')
+      .setAudience(claims.aud ?? audience)
+      .setIssuedAt(claims.iat ?? now)
+      .setExpirationTime(claims.exp ?? now + 600)
+      .sign(key);
+  };
+  return {
+    issuer,
+    get jwksHits() {
+      return jwksHits;
+    },
+    publicJwk: first.publicJwk,
+    sign: (claims, options = {}) => signWith(first.privateKey, options.kid ?? first.kid, claims, options.audience ?? ''),
+    issueOpaque(claims) {
+      const token = `opaque-${randomUUID()}`;
+      opaque.set(token, claims);
+      return token;
+    },
+    introspections,
+    async rotate() {
+      const k = await addKey(`own-${keys.length + 1}`);
+      return (claims, audience) => signWith(k.privateKey, k.kid, claims, audience);
+    },
+    close: () => closeServer(server),
+  };
 }

@@ -8,7 +8,9 @@
  */
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { createJwksCache, type JwksCache, type JwksCacheOptions } from './jwks-cache.js';
-import type { TokenVerifier, VerifiedToken } from './oauth.js';
+import { InvalidTokenError, type TokenVerifier, type VerifiedToken } from './oauth.js';
+
+export { InvalidTokenError };
 
 /** Signature algorithms accepted: public-key ones only. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
@@ -36,11 +38,6 @@ export const DEFAULT_REMEMBER_MS = 300_000;
 
 export interface JwtVerifier extends TokenVerifier {
   readonly keys: JwksCache;
-}
-
-/** Why a token was refused: a short text safe for `error_description` (no claim values, no token bytes). */
-export class InvalidTokenError extends Error {
-  override name = 'InvalidTokenError';
 }
 
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {

@@ -1,7 +1,7 @@
 /**
  * `serve --auth oauth`: the adapter as an OAuth 2.1 resource server. Each request carries
  * `Authorization: Bearer <access token>`; a pluggable TokenVerifier says whose it is (JWTs against the issuer's
- * JWKS: jwt-verifier.ts; opaque tokens through introspection may plug in the same way). The identity is the
+ * JWKS: jwt-verifier.ts; opaque tokens through RFC 7662 introspection: introspection.ts). The identity is the
  * token's subject at its issuer (`oauth:<digest of issuer + sub>`), so `--per-user` gives each user their own
  * upstream. Failures answer as RFC 6750 says, with RFC 9728's `resource_metadata` so that a client finds the
  * authorization server:
@@ -9,6 +9,8 @@
  * - a token in the query string, or a malformed header: 401, `error="invalid_request"`
  * - a token that fails verification: 401, `error="invalid_token", error_description="…"`
  * - a valid token without the tool's scope: 403, `error="insufficient_scope", scope="…"`
+ * - a token that cannot be checked now (the introspection endpoint is away): the verifier's 503 with Retry-After,
+ *   never a 401 (a client would drop the user's sign-in for an outage)
  * The token is never forwarded upstream (only a `{token}` template the operator wrote can pass it on).
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3  The WWW-Authenticate response header
  * @see https://www.rfc-editor.org/rfc/rfc9728  OAuth 2.0 Protected Resource Metadata
@@ -26,7 +28,15 @@ export interface VerifiedToken {
   clientId?: string;
 }
 
-/** Says whose a token is; throws (any error: its message becomes the `error_description`) when it is not valid. */
+/** Why a token was refused: a short text safe for `error_description` (no claim values, no token bytes). */
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+/**
+ * Says whose a token is. Throws when it is not valid (any error: its message becomes the `error_description` of a
+ * 401), or an HttpError when it cannot tell now (503: the authorization server is away), answered as it is.
+ */
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
@@ -100,6 +110,7 @@ export function createOAuthAuthenticator(opts: OAuthAuthenticatorOptions): OAuth
       try {
         verified = await opts.verifier.verify(token);
       } catch (error) {
+        if (error instanceof HttpError) throw error;
         const why = error instanceof Error && error.message ? error.message : 'the token could not be verified';
         throw fail(path, `invalid access token: ${why}`, { error: 'invalid_token', error_description: why });
       }

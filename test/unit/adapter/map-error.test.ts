@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../src/adapter/http-error.js';
 import { mapCallError } from '../../../src/adapter/map-error.js';
 import { McpConnectionError } from '../../../src/errors.js';
+import { UpstreamHttpError } from '../../../src/mcp/http-transport.js';
 import { MessageTooLargeError } from '../../../src/mcp/json-rpc.js';
+import { LegacySseError } from '../../../src/mcp/legacy-sse-transport.js';
 
 describe('mapCallError', () => {
   const table: [string, unknown, number, string][] = [
@@ -27,6 +29,14 @@ describe('mapCallError', () => {
     expect(mapped.type).toBe(type);
     expect(mapped.message).not.toMatch(/^MCP error/);
     expect(mapped.message.length).toBeGreaterThan(0);
+  });
+
+  it('an HTTP exchange that failed (Streamable HTTP or legacy SSE) → 502, worded without the transport prefix', () => {
+    const http = mapCallError(new UpstreamHttpError('the server answered HTTP 500', { status: 500 }), 'tool', 1);
+    const sse = mapCallError(new LegacySseError('the server answered HTTP 500 to a POST', { status: 500 }), 'tool', 1);
+    expect([http.status, http.type, sse.status, sse.type]).toEqual([502, 'upstream_error', 502, 'upstream_error']);
+    expect(http.message).toBe('the MCP server\'s answer to "tool" failed: the server answered HTTP 500');
+    expect(sse.message).toBe('the MCP server\'s answer to "tool" failed: the server answered HTTP 500 to a POST');
   });
 
   it('names the budget on a timeout', () => {

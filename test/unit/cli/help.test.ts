@@ -40,7 +40,7 @@ describe('serve --help', () => {
   it.each([
     [HELP_GROUP.target, ['--url', '--header', '--config', '--server', '--env', '--cwd', '--timeout']],
     [HELP_GROUP.listen, ['--port', '--host', '--public-url', '--cors']],
-    [HELP_GROUP.auth, ['--auth', '--api-key-header', '--api-key-env', '--oauth-issuer', '--oauth-audience', '--oauth-scopes', '--oauth-read-scope', '--oauth-write-scope', '--no-auth']],
+    [HELP_GROUP.auth, ['--auth', '--api-key-header', '--api-key-env', '--oauth-issuer', '--oauth-audience', '--oauth-scopes', '--oauth-read-scope', '--oauth-write-scope', '--oauth-introspection', '--oauth-introspection-url', '--oauth-introspection-ttl', '--no-auth']],
     [HELP_GROUP.spec, ['--profile', '--consequential', '--include', '--exclude', '--overflow', '--openapi', '--template']],
     [HELP_GROUP.limits, ['--call-timeout', '--max-body', '--max-inflight', '--max-queue', '--rate-limit']],
     [HELP_GROUP.upstream, ['--ping-interval', '--drain-timeout']],

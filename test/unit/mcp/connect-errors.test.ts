@@ -5,6 +5,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { formatError } from '../../../src/errors.js';
 import { classifyHttpError, classifyStdioError, httpStatus } from '../../../src/mcp/connect-errors.js';
+import { LegacySseError } from '../../../src/mcp/legacy-sse-transport.js';
 import type { HttpTarget, StdioTarget } from '../../../src/mcp/target.js';
 
 const http = (headers: Record<string, string> = {}): HttpTarget => ({ kind: 'http', url: 'http://h:1/mcp', headers, transport: 'auto' });
@@ -28,6 +29,8 @@ describe('classifyHttpError', () => {
     ['timeout', { error: new McpError(ErrorCode.RequestTimeout, 'Request timed out'), kind: 'timeout', line: 'no answer from http://h:1/mcp within 1234 ms; check the URL, or raise --timeout' }],
     ['an HTML page', { error: new StreamableHTTPError(-1, 'Unexpected content type: text/html; charset=utf-8'), kind: 'protocol', line: 'http://h:1/mcp does not look like an MCP server (it answered with an HTML page, not MCP); check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse' }],
     ['plain text', { error: new StreamableHTTPError(-1, 'Unexpected content type: text/plain'), kind: 'protocol', line: 'http://h:1/mcp does not look like an MCP server (it answered with text/plain, not MCP); check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse' }],
+    ['an SSE endpoint on another origin (lean transport)', { error: new LegacySseError('the server named an endpoint on another origin (http://evil:2); refused: our requests and their headers would go there'), kind: 'protocol', line: 'http://h:1/mcp named its message endpoint on another origin (http://evil:2); requests and their headers are not sent there; use the address the server itself announces (behind a proxy, have the proxy rewrite the endpoint event)' }],
+    ['an SSE endpoint on another origin (the SDK)', { error: new Error('Endpoint origin does not match connection origin: http://evil:2'), kind: 'protocol', line: 'http://h:1/mcp named its message endpoint on another origin (http://evil:2); requests and their headers are not sent there; use the address the server itself announces (behind a proxy, have the proxy rewrite the endpoint event)' }],
     ['404', { error: new StreamableHTTPError(404, 'Not Found'), kind: 'protocol', line: 'http://h:1/mcp does not look like an MCP server (HTTP 404); check the URL: Streamable HTTP endpoints usually end in /mcp, legacy SSE ones in /sse' }],
   ];
   it.each(cases)('%s', (_, { error, headers, kind, line }) => {

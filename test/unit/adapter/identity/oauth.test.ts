@@ -65,6 +65,13 @@ describe('createOAuthAuthenticator: authenticate', () => {
     expect(error.headers!['WWW-Authenticate']).toBe('Bearer error="invalid_token", error_description="bad ?quote?? and?newline", resource_metadata="https://r/.well-known/oauth-protected-resource"');
   });
 
+  it('passes a verifier\'s HttpError (503: the authorization server is away) through, not as a 401', async () => {
+    const away = new HttpError(503, 'upstream_unavailable', 'the access token cannot be checked now; retry in 5 s', { headers: { 'Retry-After': '5' } });
+    const down = createOAuthAuthenticator({ verifier: { verify: () => Promise.reject(away) }, issuer: 'i', resource: 'https://r', authorizationServers: ['i'] });
+    const error = await Promise.resolve(down.authenticate(req('/', 'Bearer x'))).catch((e: unknown) => e);
+    expect(error).toBe(away);
+  });
+
   it('reads the resource on each request (the local URL comes once listening)', async () => {
     base = 'http://127.0.0.1:4321';
     try {
