@@ -21,6 +21,7 @@ import { connect } from '../../src/mcp/connect.js';
 import { LegacySseTransport } from '../../src/mcp/legacy-sse-transport.js';
 import { McpConnectionError } from '../../src/errors.js';
 import { CLI, EVERYTHING, FIXTURES, freePort, newMark, startProcess, startUrlServer, waitForPort, type ServerProcess } from '../helpers/cli.js';
+import { leftoverProcesses } from '../helpers/processes.js';
 import { startSupervised, type Supervised } from './faults-helpers.js';
 import { callTool, request, stopChild } from './serve-helpers.js';
 
@@ -28,6 +29,11 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const FIXTURE = `${FIXTURES}sse-misbehave.mjs`;
 const mark = newMark();
+
+afterAll(async () => {
+  // every server this file started is gone
+  expect(await leftoverProcesses([mark], { descendants: true })).toEqual([]);
+});
 
 interface Stats {
   open: number;
@@ -165,8 +171,8 @@ describe('legacy SSE failures before the endpoint fail the connection, within th
 
   const cases: [string, McpConnectionError['kind'], RegExp][] = [
     ['/hang-headers', 'timeout', /no answer from .* within 800 ms/],
-    ['/hang-endpoint', 'timeout', /no answer from .* within 800 ms/],
-    ['/drip-endpoint', 'timeout', /no answer from .* within 800 ms/],
+    ['/hang-endpoint', 'timeout', /no answer from .* within 800 ms \(its event stream named no endpoint\)/],
+    ['/drip-endpoint', 'timeout', /no answer from .* within 800 ms \(its event stream named no endpoint\)/],
     ['/foreign', 'protocol', /named its message endpoint on another origin \(http:\/\/localhost:\d+\); requests and their headers are not sent there/],
     ['/error500', 'http', /failed with HTTP 500/],
     ['/html', 'protocol', /with an HTML page, not MCP/],
