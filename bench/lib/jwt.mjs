@@ -1,6 +1,7 @@
 /**
  * The cost of `serve --auth oauth`'s token check, from bench/jwt-micro.mjs run in its own process: per call (the
- * token seen before, JWKS cached) and on a token's first call (jose's full check). Skipped with a reason when
+ * token seen before, JWKS cached) and on a token's first call (jose's full check); for opaque tokens, a cached
+ * introspection answer and an introspection request over loopback. Skipped with a reason when
  * the built code has no JWT verifier yet.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,5 +19,8 @@ export function timeJwtVerify({ root, quick }) {
     firstSightUs: r['first-sight RS256'].us,
     firstSightCpuUs: r['first-sight RS256'].cpuUs,
     firstSightEs256Us: r['first-sight ES256'].us,
+    perCallOpaqueUs: r['per-call opaque']?.us,
+    firstSightOpaqueUs: r['first-sight opaque']?.us,
+    perCallRoutedUs: r['per-call routed RS256']?.us,
   };
 }

@@ -183,6 +183,10 @@ export function computeChecks(scenarios, gen, machine = {}) {
       adapterMissing),
     info('verify a JWT access token on its first call (RS256, jose)', 'µs', gen.jwtVerify?.firstSightUs,
       gen.jwtVerify?.skipped ?? gen.jwtVerify?.error ?? (gen.jwtVerify?.firstSightUs !== undefined ? `CPU ${fmt(gen.jwtVerify.firstSightCpuUs, 0)} µs; ES256 ${fmt(gen.jwtVerify.firstSightEs256Us, 0)} µs` : undefined)),
+    info('an opaque access token per call, introspection answer cached (--oauth-introspection)', 'µs', gen.jwtVerify?.perCallOpaqueUs,
+      gen.jwtVerify?.skipped ?? gen.jwtVerify?.error ?? (gen.jwtVerify?.perCallOpaqueUs !== undefined
+        ? `first call, introspected over loopback: ${fmt(gen.jwtVerify.firstSightOpaqueUs, 0)} µs; a JWT per call with introspection on: ${fmt(gen.jwtVerify.perCallRoutedUs, 1)} µs`
+        : undefined)),
     info('nginx → 2 replicas with Redis / 1 replica in memory, calls/s at 32 callers', '×',
       ok(scenarios['nginx-2-redis']) && ok(scenarios['rate-limit']) ? scenarios['nginx-2-redis'].concurrent.perSecond / scenarios['rate-limit'].concurrent.perSecond : undefined,
       need({ s: scenarios['nginx-2-redis'], why: 'nginx-2-redis did not run' }, { s: scenarios['rate-limit'], why: 'rate-limit did not run' }) ?? errorsOf(scenarios, 'nginx-2-redis')),

@@ -5,11 +5,13 @@
  * yields an opaque token that calls tools on both faces; a revoked one is refused once the cached answer is older
  * than --oauth-introspection-ttl; with the authorization server gone a token it vouched for recently keeps working
  * and a new one gets 503 + Retry-After (not a 401 that would sign the user out); wrong client credentials or
- * missing ones are exit 2 at start with one line.
+ * missing ones are exit 2 at start with one line. Against our own issuer (JWKS and an introspection endpoint):
+ * JWTs of the issuer are still verified locally, opaque tokens introspected, with the credentials in the body
+ * when the metadata lists only client_secret_post.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { chatgptClient, startOidcProvider, type TestAuthorizationServer, type TestClient } from '../helpers/oidc.js';
+import { chatgptClient, startOidcProvider, startOwnIssuer, type OwnIssuer, type TestAuthorizationServer, type TestClient } from '../helpers/oidc.js';
 import { leftoverProcesses, MARK_VAR } from '../helpers/processes.js';
 import { openSession, serveCli, type Served } from './mcp-face-helpers.js';
 import { callTool, request } from './serve-helpers.js';
@@ -105,11 +107,58 @@ describe('the authorization server goes away while serving', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(res.headers.get('www-authenticate')).toBeNull();
     expect(res.body.error.type).toBe('upstream_unavailable');
-    expect(res.body.error.message).toMatch(/^the access token cannot be checked now: cannot reach the introspection endpoint .*ECONNREFUSED.*; retry in 5 s$/);
+    expect(res.body.error.message).toMatch(/^the access token cannot be checked now: the authorization server's introspection endpoint cannot be reached \(ECONNREFUSED\); retry in 5 s$/);
     const mcp = await request(`${url}/mcp`, { method: 'POST', json: { jsonrpc: '2.0', id: 1, method: 'ping' }, headers: { ...bearer(fresh), accept: 'application/json, text/event-stream' } });
     expect(mcp.status).toBe(503);
     expect(mcp.headers.get('retry-after')).toBe('5');
     expect(await users()).toBe(before);
+  });
+});
+
+describe('JWTs and opaque tokens together (our own issuer: JWKS and an introspection endpoint)', () => {
+  let own: OwnIssuer;
+  let mixed: Served;
+  beforeAll(async () => {
+    own = await startOwnIssuer({ introspection: { clientId: RS.client_id, clientSecret: RS.client_secret!, authMethods: ['client_secret_post', 'private_key_jwt'] } });
+    mixed = await serveCli(['--auth', 'oauth', '--oauth-issuer', own.issuer, '--oauth-introspection', '--per-user', '--user-env', 'ECHO_USER={user}'], [process.execPath, FIXTURE], { [MARK_VAR]: MARK, ...credentials });
+  });
+  afterAll(async () => {
+    await mixed?.stop();
+    await own?.close();
+  });
+
+  it('client_secret_post from the metadata: the start-up probe sent id and secret in the body, no Basic header', () => {
+    expect(own.introspections).toHaveLength(1);
+    expect(own.introspections[0]!.authorization).toBeUndefined();
+    expect(own.introspections[0]!.form).toMatchObject({ client_id: RS.client_id, client_secret: RS.client_secret, token_type_hint: 'access_token' });
+    expect(own.introspections[0]!.form.token).toMatch(/^mcp-actions-probe-/);
+  });
+
+  it('a JWT of the issuer is verified locally (no introspection), an opaque token is introspected', async () => {
+    const before = own.introspections.length;
+    const jwt = await own.sign({ sub: 'jwt-user' }, { audience: mixed.url });
+    const a = await callTool(mixed.url, 'whoami', {}, bearer(jwt));
+    expect(a.status, a.text).toBe(200);
+    expect(a.body.env.ECHO_USER).toBe('jwt-user');
+    const expired = await own.sign({ sub: 'late', exp: Math.floor(Date.now() / 1000) - 3600 }, { audience: mixed.url });
+    const refused = await callTool(mixed.url, 'whoami', {}, bearer(expired));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error_description="the token has expired"');
+    expect(own.introspections.length).toBe(before); // neither JWT was sent to the introspection endpoint
+    const opaque = own.issueOpaque({ sub: 'opaque-user', aud: mixed.url, scope: 'tools:read' });
+    const b = await callTool(mixed.url, 'whoami', {}, bearer(opaque));
+    expect(b.status, b.text).toBe(200);
+    expect(b.body.env.ECHO_USER).toBe('opaque-user');
+    expect(own.introspections.map((r) => r.form.token).slice(before)).toEqual([opaque]);
+  });
+
+  it('an opaque token for another resource (aud) or without a subject: 401 saying which', async () => {
+    const elsewhere = own.issueOpaque({ sub: 'x', aud: 'https://elsewhere.example.com' });
+    expect((await callTool(mixed.url, 'whoami', {}, bearer(elsewhere))).headers.get('www-authenticate')).toContain('error_description="the token is meant for another resource (aud)"');
+    const nobody = own.issueOpaque({ aud: mixed.url });
+    const res = await callTool(mixed.url, 'whoami', {}, bearer(nobody));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error_description="the introspection answer has no subject (sub): the authorization server must name the token\'s user"');
   });
 });
 

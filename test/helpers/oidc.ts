@@ -306,11 +306,26 @@ export interface OwnIssuer {
   sign(claims: JWTPayload, options?: { kid?: string; audience?: string }): Promise<string>;
   /** Adds a second key to the JWKS (a rotation); returns a signer for it. */
   rotate(): Promise<(claims: JWTPayload, audience: string) => Promise<string>>;
+  /** With `introspection`: a fresh opaque token whose introspection answers `{active: true, iss, ...claims}`. */
+  issueOpaque(claims: Record<string, unknown>): string;
+  /** With `introspection`: the requests its endpoint received (client authentication as sent, the form). */
+  readonly introspections: { authorization?: string; form: Record<string, string> }[];
   /** Stops answering (connections refused). */
   close(): Promise<void>;
 }
 
-export async function startOwnIssuer(): Promise<OwnIssuer> {
+export interface OwnIssuerOptions {
+  /**
+   * An RFC 7662 endpoint at /introspect for one client, named in the metadata with `authMethods` as
+   * `introspection_endpoint_auth_methods_supported` (absent: not listed). Wrong credentials: 401.
+   */
+  introspection?: { clientId: string; clientSecret: string; authMethods?: string[] };
+}
+
+export async function startOwnIssuer(options: OwnIssuerOptions = {}): Promise<OwnIssuer> {
+  const intro = options.introspection;
+  const opaque = new Map<string, Record<string, unknown>>();
+  const introspections: { authorization?: string; form: Record<string, string> }[] = [];
   let jwksHits = 0;
   const keys: { kid: string; privateKey: PrivateKey; publicJwk: JWK }[] = [];
   const addKey = async (kid: string) => {
@@ -326,7 +341,25 @@ export async function startOwnIssuer(): Promise<OwnIssuer> {
       res.end(JSON.stringify(body));
     };
     if (req.url === '/.well-known/oauth-authorization-server') {
-      return send({ issuer, jwks_uri: `${issuer}/jwks`, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, response_types_supported: ['code'] });
+      return send({
+        issuer, jwks_uri: `${issuer}/jwks`, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, response_types_supported: ['code'],
+        ...(intro ? { introspection_endpoint: `${issuer}/introspect` } : {}),
+        ...(intro?.authMethods ? { introspection_endpoint_auth_methods_supported: intro.authMethods } : {}),
+      });
+    }
+    if (req.url === '/introspect' && intro && req.method === 'POST') {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c));
+      req.on('end', () => {
+        const form = Object.fromEntries(new URLSearchParams(raw));
+        introspections.push({ ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), form });
+        const basic = `Basic ${Buffer.from(`${encodeURIComponent(intro.clientId)}:${encodeURIComponent(intro.clientSecret)}`).toString('base64')}`;
+        const authenticated = req.headers.authorization === basic || (form.client_id === intro.clientId && form.client_secret === intro.clientSecret);
+        if (!authenticated) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+        const claims = opaque.get(form.token ?? '');
+        send(claims ? { active: true, iss: issuer, exp: Math.floor(Date.now() / 1000) + 600, token_type: 'Bearer', ...claims } : { active: false });
+      });
+      return;
     }
     if (req.url === '/jwks') {
       jwksHits++;
@@ -353,6 +386,12 @@ export async function startOwnIssuer(): Promise<OwnIssuer> {
     },
     publicJwk: first.publicJwk,
     sign: (claims, options = {}) => signWith(first.privateKey, options.kid ?? first.kid, claims, options.audience ?? ''),
+    issueOpaque(claims) {
+      const token = `opaque-${randomUUID()}`;
+      opaque.set(token, claims);
+      return token;
+    },
+    introspections,
     async rotate() {
       const k = await addKey(`own-${keys.length + 1}`);
       return (claims, audience) => signWith(k.privateKey, k.kid, claims, audience);

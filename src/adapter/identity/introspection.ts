@@ -7,7 +7,9 @@
  *
  * Answers are cached, keyed by a SHA-256 of the token (never the token itself): an active answer until the
  * token's `exp` and at most `ttlMs` (a revoked token keeps working at most that long), a refusal `inactiveTtlMs`;
- * at most `maxEntries` of them (least recently used out first). Concurrent checks of one token share one request.
+ * at most `maxEntries` active ones and `maxRefused` refusals, each least recently used out first (apart: a flood
+ * of made-up tokens cannot push out the answers real users' calls reuse). Concurrent checks of one token share
+ * one request.
  *
  * When the endpoint cannot answer (unreachable, slow, 5xx, our client refused, not an RFC 7662 answer) nothing is
  * cached and the caller gets 503 with `Retry-After`: a 401 would make ChatGPT sign the user out for an outage.
@@ -37,8 +39,10 @@ export interface IntrospectionOptions {
   ttlMs?: number;
   /** How long a refusal (inactive, or active but not for us) is reused (default 5 s). */
   inactiveTtlMs?: number;
-  /** Answers remembered at most (default 10,000). */
+  /** Active answers remembered at most (default 10,000). */
   maxEntries?: number;
+  /** Refusals remembered at most (default 1,000). */
+  maxRefused?: number;
   /** Introspection requests in flight at most; past it a new token gets 503 at once (default 64). */
   maxInflight?: number;
   /** Per request (default 5 s). */
@@ -55,6 +59,7 @@ export const DEFAULT_INTROSPECTION_TTL_MS = 60_000;
 export const MAX_INTROSPECTION_TTL_S = 3600;
 export const DEFAULT_INACTIVE_TTL_MS = 5_000;
 export const DEFAULT_INTROSPECTION_CACHE_ENTRIES = 10_000;
+export const DEFAULT_REFUSED_CACHE_ENTRIES = 1_000;
 export const DEFAULT_INTROSPECTION_MAX_BYTES = 64 * 1024;
 
 /** Connection errors that mean "the server closed the socket before answering", worth one retry. */
@@ -68,15 +73,19 @@ export type IntrospectionErrorKind =
   | 'invalid' // not JSON, not an object, no boolean `active`, too large
   | 'busy'; // maxInflight requests already out
 
-/** The endpoint could not answer whether a token is active (never a verdict about the token). */
+/**
+ * The endpoint could not answer whether a token is active (never a verdict about the token). The message names
+ * the endpoint (for the operator, at start); `reason` does not (for a caller's 503: the URL may be internal).
+ */
 export class IntrospectionError extends Error {
   override name = 'IntrospectionError';
   constructor(
     readonly kind: IntrospectionErrorKind,
-    message: string,
+    endpoint: string,
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(`the introspection endpoint ${endpoint} ${reason}`, options);
   }
 }
 
@@ -105,6 +114,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   const ttlMs = options.ttlMs ?? DEFAULT_INTROSPECTION_TTL_MS;
   const inactiveTtlMs = options.inactiveTtlMs ?? DEFAULT_INACTIVE_TTL_MS;
   const maxEntries = options.maxEntries ?? DEFAULT_INTROSPECTION_CACHE_ENTRIES;
+  const maxRefused = options.maxRefused ?? DEFAULT_REFUSED_CACHE_ENTRIES;
   const maxInflight = options.maxInflight ?? 64;
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBytes = options.maxBytes ?? DEFAULT_INTROSPECTION_MAX_BYTES;
@@ -117,12 +127,13 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
     return typeof a === 'function' ? a() : Array.isArray(a) ? a : [a];
   };
   // A Map keeps insertion order: re-inserting on a hit makes the first key the least recently used.
-  const cache = new Map<string, Entry>();
+  const accepted = new Map<string, Entry>();
+  const refusals = new Map<string, Entry>();
   const inflight = new Map<string, Promise<Entry>>();
   let requests = 0;
 
   async function introspect(token: string): Promise<Record<string, unknown>> {
-    if (inflight.size >= maxInflight) throw new IntrospectionError('busy', `${maxInflight} introspection requests are already waiting for the authorization server`);
+    if (inflight.size >= maxInflight) throw new IntrospectionError('busy', options.endpoint, `has ${maxInflight} requests waiting already`);
     const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (basic) headers.authorization = authorization;
@@ -141,31 +152,32 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
         // A kept-alive connection the server closed as the request went out: once more, on a new connection
         // (introspection only reads, so asking twice is harmless).
         if (attempt === 1 && RESET.has(why)) continue;
-        throw new IntrospectionError(why === 'no answer in time' ? 'timeout' : 'unreachable', `cannot reach the introspection endpoint ${options.endpoint} (${why})`, { cause: error });
+        if (why === 'no answer in time') throw new IntrospectionError('timeout', options.endpoint, `did not answer within ${timeoutMs / 1000} s`, { cause: error });
+        throw new IntrospectionError('unreachable', options.endpoint, `cannot be reached (${why})`, { cause: error });
       }
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
       if (response.status === 401 || response.status === 403) {
-        throw new IntrospectionError('client-refused', `the introspection endpoint ${options.endpoint} refused the adapter's client credentials (HTTP ${response.status})`);
+        throw new IntrospectionError('client-refused', options.endpoint, `refused the adapter's client credentials (HTTP ${response.status})`);
       }
-      throw new IntrospectionError('http', `the introspection endpoint ${options.endpoint} answered HTTP ${response.status}`);
+      throw new IntrospectionError('http', options.endpoint, `answered HTTP ${response.status}`);
     }
     let text: string;
     try {
       text = await readCapped(response, maxBytes);
     } catch (error) {
-      if (error instanceof IntrospectionError) throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} ${error.message}`);
-      throw new IntrospectionError('unreachable', `the introspection endpoint ${options.endpoint} broke off its answer (${describeFetchError(error)})`, { cause: error });
+      if (error instanceof TooLarge) throw new IntrospectionError('invalid', options.endpoint, `answered more than ${maxBytes} bytes`);
+      throw new IntrospectionError('unreachable', options.endpoint, `broke off its answer (${describeFetchError(error)})`, { cause: error });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} did not answer JSON`);
+      throw new IntrospectionError('invalid', options.endpoint, 'did not answer JSON');
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json) || typeof (json as { active?: unknown }).active !== 'boolean') {
-      throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} did not answer an RFC 7662 response (no boolean "active")`);
+      throw new IntrospectionError('invalid', options.endpoint, 'did not answer an RFC 7662 response (no boolean "active")');
     }
     return json as Record<string, unknown>;
   }
@@ -200,14 +212,17 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   }
 
   function remember(key: string, entry: Entry): void {
+    accepted.delete(key);
+    refusals.delete(key);
     if (entry.until <= now()) return;
-    cache.delete(key);
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    const [cache, max] = entry.verified ? [accepted, maxEntries] : [refusals, maxRefused];
+    if (max <= 0) return;
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
     cache.set(key, entry);
   }
 
   const unavailable = (error: IntrospectionError) =>
-    new HttpError(503, 'upstream_unavailable', `the access token cannot be checked now: ${error.message}; retry in ${retryAfter} s`, {
+    new HttpError(503, 'upstream_unavailable', `the access token cannot be checked now: the authorization server's introspection endpoint ${error.reason}; retry in ${retryAfter} s`, {
       headers: { 'Retry-After': retryAfter },
       cause: error,
     });
@@ -215,6 +230,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
   return {
     async verify(token: string): Promise<VerifiedToken> {
       const key = createHash('sha256').update(token, 'utf8').digest('base64url');
+      const cache = accepted.has(key) ? accepted : refusals;
       let entry = cache.get(key);
       if (entry && entry.until > now()) {
         cache.delete(key); // most recently used: to the end
@@ -246,14 +262,14 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
     async probe(): Promise<void> {
       const answer = await introspect(`mcp-actions-probe-${randomBytes(24).toString('base64url')}`);
       if (answer.active !== false) {
-        throw new IntrospectionError('invalid', `the introspection endpoint ${options.endpoint} called a token it never issued active`);
+        throw new IntrospectionError('invalid', options.endpoint, 'called a token it never issued active');
       }
     },
     get requests() {
       return requests;
     },
     get cached() {
-      return cache.size;
+      return accepted.size + refusals.size;
     },
   };
 }
@@ -287,11 +303,13 @@ function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
+class TooLarge extends Error {}
+
 async function readCapped(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new IntrospectionError('invalid', `answered more than ${maxBytes} bytes`);
+    throw new TooLarge();
   }
   const reader = response.body?.getReader();
   if (!reader) return '';
@@ -303,7 +321,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new IntrospectionError('invalid', `answered more than ${maxBytes} bytes`);
+      throw new TooLarge();
     }
     chunks.push(value);
   }
