@@ -98,11 +98,14 @@ Examples:
       --public-url https://my-tunnel.example.com -- npx -y @modelcontextprotocol/server-memory
   $ mcp-actions serve --url http://127.0.0.1:3001/mcp --auth bearer --api-key-env MY_TOKEN --host 0.0.0.0
   $ mcp-actions serve --redis redis://127.0.0.1:6379 --rate-limit 60/min --auth bearer -- node server.js   # one of several replicas
-  $ MCP_ACTIONS_API_KEY="$(cat team-keys.txt)" mcp-actions serve --auth bearer --per-user \
+  $ MCP_ACTIONS_API_KEY="$(cat team-keys.txt)" mcp-actions serve --auth bearer --per-user \\
       --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory
-  $ mcp-actions serve --auth oauth --oauth-issuer https://auth.example.com --public-url https://tools.example.com \
-      --oauth-scopes "tools:read tools:write" --oauth-read-scope tools:read --oauth-write-scope tools:write \
-      --per-user --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory`,
+  $ mcp-actions serve --auth oauth --oauth-issuer https://auth.example.com --public-url https://tools.example.com \\
+      --oauth-scopes "tools:read tools:write" --oauth-read-scope tools:read --oauth-write-scope tools:write \\
+      --per-user --user-env MEMORY_FILE_PATH=/data/{user}.jsonl -- npx -y @modelcontextprotocol/server-memory
+  $ export MCP_ACTIONS_OAUTH_CLIENT_ID=mcp-actions MCP_ACTIONS_OAUTH_CLIENT_SECRET=…   # opaque tokens
+  $ mcp-actions serve --auth oauth --oauth-issuer https://auth.example.com --oauth-introspection \\
+      --public-url https://tools.example.com -- node server.js`,
   );
   cmd.action((server: string[], opts) => run((io) => runServe(server, opts, io), { ownSignals: true }));
 }

@@ -101,8 +101,10 @@ export function classifyHttpError(error: unknown, target: HttpTarget, timeout: n
     });
   }
   if (isTimeout(error)) {
-    return new McpConnectionError('timeout', `no answer from ${url} within ${timeout} ms`, {
-      hint: 'check the URL, or raise --timeout',
+    // Legacy SSE: the stream opened but named no endpoint (a proxy that buffers event streams does this).
+    const noEndpoint = error instanceof Error && error.message.includes('no endpoint event');
+    return new McpConnectionError('timeout', `no answer from ${url} within ${timeout} ms${noEndpoint ? ' (its event stream named no endpoint)' : ''}`, {
+      hint: noEndpoint ? 'check the URL; behind a proxy, turn off its buffering of event streams (nginx: proxy_buffering off)' : 'check the URL, or raise --timeout',
       cause: error,
     });
   }

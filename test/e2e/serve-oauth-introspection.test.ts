@@ -194,6 +194,25 @@ describe('at start', () => {
     ]);
   });
 
+  it('an issuer whose metadata names no introspection_endpoint, or only client authentication methods we lack: exit 2', async () => {
+    const none = await startOwnIssuer();
+    const jwtOnly = await startOwnIssuer({ introspection: { clientId: RS.client_id, clientSecret: RS.client_secret!, authMethods: ['private_key_jwt', 'tls_client_auth'] } });
+    try {
+      const [a, b] = await Promise.all([none, jwtOnly].map((issuer) =>
+        runCli(['serve', '--port', '0', '--auth', 'oauth', '--oauth-issuer', issuer.issuer, '--oauth-introspection', '--', process.execPath, FIXTURE], { mark: MARK, env: credentials })));
+      expect(a!.code).toBe(2);
+      expect(a!.stderr.trim().split('\n')).toEqual([`mcp-actions: the issuer ${none.issuer} names no introspection_endpoint in its metadata; pass the endpoint with --oauth-introspection-url https://…`]);
+      expect(b!.code).toBe(2);
+      expect(b!.stderr.trim().split('\n')).toEqual([
+        `mcp-actions: the issuer ${jwtOnly.issuer}'s introspection endpoint accepts only private_key_jwt, tls_client_auth; mcp-actions authenticates with a client secret (client_secret_basic or client_secret_post): allow one of them for its client`,
+      ]);
+      expect(jwtOnly.introspections).toEqual([]); // refused before sending the credentials anywhere
+    } finally {
+      await none.close();
+      await jwtOnly.close();
+    }
+  });
+
   it('an introspection URL that is not an introspection endpoint: exit 2', async () => {
     const r = await runCli(['serve', '--port', '0', '--auth', 'oauth', '--oauth-issuer', other.issuer, '--oauth-introspection-url', `${other.issuer}/nowhere`, '--', process.execPath, FIXTURE], { mark: MARK, env: credentials });
     expect(r.code).toBe(2);

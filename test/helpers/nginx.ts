@@ -44,6 +44,9 @@ http {
     hash $http_authorization consistent;
 ${replicas.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=10s;`).join('\n')}
     keepalive 32;
+    # under serve's 5 s keep-alive: nginx drops an idle connection first, never reusing one serve has just
+    # closed (that POST would get 502; nginx's default is 60 s)
+    keepalive_timeout 4s;
   }
 
   server {

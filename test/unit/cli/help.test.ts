@@ -60,6 +60,16 @@ describe('serve --help', () => {
   it('keeps each line within 100 columns', () => {
     for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
   });
+  it('prints a continued example on its own lines, each break shown with a backslash', () => {
+    let out = '';
+    serve.configureOutput({ writeOut: (text) => void (out += text) });
+    serve.outputHelp();
+    const examples = out.slice(out.indexOf('Examples:')).split('\n').filter((l) => l.trim() !== '');
+    expect(examples.filter((l) => l.includes('--oauth-introspection'))).toHaveLength(1);
+    for (const line of examples) expect(line, 'a continuation joined into one line').not.toMatch(/\S {3,}--/);
+    const continued = examples.filter((l) => l.endsWith(' \\'));
+    expect(continued.length).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('generate openapi --help', () => {
