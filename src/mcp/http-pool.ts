@@ -23,12 +23,19 @@ export interface PooledResponse {
 
 export interface Lease {
   client: Client;
+  /**
+   * How long its socket sat idle before this request (0: a new connection, or one that reconnected). A server
+   * closes an idle socket after its keep-alive timeout; a request sent as it does fails unanswered.
+   */
+  idleMs: number;
   /** Hands the connection back: reusable when the response was read to its end, else its socket is closed. */
   release(reusable: boolean): void;
 }
 
 export class ConnectionPool {
   private readonly idle: Client[] = [];
+  /** When each idle connection's socket last finished a request (none: new, reconnected, or handed on at once). */
+  private readonly idleSince = new WeakMap<Client, number>();
   private size = 0;
   private readonly waiting: ((client: Client) => void)[] = [];
   private closed = false;
@@ -68,9 +75,11 @@ export class ConnectionPool {
       throw handle.aborted;
     }
     if (handle) handle.abort = (reason) => void client.destroy(reason).catch(() => undefined);
+    const since = this.idleSince.get(client);
     let released = false;
     return {
       client,
+      idleMs: since === undefined ? 0 : performance.now() - since,
       release: (reusable) => {
         if (released) return;
         released = true;
@@ -78,6 +87,19 @@ export class ConnectionPool {
         this.release(client, reusable);
       },
     };
+  }
+
+  /** Closes the idle connections whose sockets sat idle at least `minIdleMs` (the server has likely closed them). */
+  dropIdle(minIdleMs: number): void {
+    const now = performance.now();
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const client = this.idle[i]!;
+      const since = this.idleSince.get(client);
+      if (since === undefined || now - since < minIdleMs) continue;
+      this.idle.splice(i, 1);
+      this.size--;
+      void client.destroy().catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
@@ -119,7 +141,10 @@ export class ConnectionPool {
   }
 
   private create(): Client {
-    return new Client(this.origin, { pipelining: 1, keepAliveTimeout: 30_000, ...this.options });
+    const client = new Client(this.origin, { pipelining: 1, keepAliveTimeout: 30_000, ...this.options });
+    // The server closed the idle socket (undici connects again for the next request): not an idle socket any more.
+    client.on('disconnect', () => this.idleSince.delete(client));
+    return client;
   }
 
   private release(client: Client, reusable: boolean): void {
@@ -135,7 +160,12 @@ export class ConnectionPool {
       return;
     }
     const next = this.waiting.shift();
-    if (next) next(client);
-    else this.idle.push(client);
+    if (next) {
+      this.idleSince.delete(client);
+      next(client);
+    } else {
+      this.idleSince.set(client, performance.now());
+      this.idle.push(client);
+    }
   }
 }

@@ -53,6 +53,14 @@ const SSE_GRACE_MS = 200;
 /** Bytes of an error body read for the message (the rest is dropped). */
 const ERROR_BODY_BYTES = 4096;
 const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * A request on a socket idle at least this long that fails unanswered is sent again once (exchange()). Servers
+ * close idle sockets after seconds (Node 5 s, uvicorn 5 s), never sooner than this; and a request that went out on
+ * a socket busy a moment ago is never sent twice.
+ */
+const STALE_IDLE_MS = 1_000;
+/** How undici reports a socket the other side closed or reset. */
+const SOCKET_CLOSED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 interface Exchange {
   /** The request's id, when the message is a request. */
@@ -204,7 +212,7 @@ export class StreamableHttpTransport implements SessionTransport {
    * The answer is read by a PostAnswer (undici's dispatch handler, below): bytes as they come off the socket,
    * with no body stream, promise or parsed header object per call.
    */
-  private async exchange(message: Record<string, unknown>, ex: Exchange, mayRetry: boolean): Promise<void> {
+  private async exchange(message: Record<string, unknown>, ex: Exchange, mayRetry: boolean, mayResend = true): Promise<void> {
     const pool = this.pool;
     if (!pool) throw new Error('Not connected');
     let lease: Lease;
@@ -215,16 +223,27 @@ export class StreamableHttpTransport implements SessionTransport {
     }
     const sent = this.sessionId;
     const answer = new PostAnswer(this, ex, mayRetry && sent !== undefined && message.method !== 'initialize' && this.initialize !== undefined);
+    let resend = false;
     try {
       lease.client.dispatch(
         { path: this.path, method: 'POST', headers: this.postHeadersFor(message), body: JSON.stringify(message), headersTimeout: ex.timeoutMs, bodyTimeout: ex.timeoutMs },
         answer,
       );
       await answer.settled;
+    } catch (error) {
+      // A socket idle long enough for the server's keep-alive timeout, closed under the request before any answer:
+      // the server closed it as the request went out and never read it. Sent again once, on a new connection,
+      // as browsers do; a new connection that fails so, or a socket that was busy a moment ago, is not retried
+      // (the server may have taken the request: a tool call could run twice).
+      if (!(mayResend && answer.closedUnanswered && lease.idleMs >= STALE_IDLE_MS)) throw error;
+      resend = true;
+      // The server closes idle connections: the others idle about as long are closed (or closing) too.
+      pool.dropIdle(STALE_IDLE_MS);
     } finally {
       // A response read to its end leaves a socket fit for the next request; any other is closed now.
       lease.release(answer.reusable);
     }
+    if (resend) return this.exchange(message, ex, mayRetry, false);
     if (answer.retry) {
       // The session expired (or the server restarted): a new one, then this request once more.
       await this.reinitialize(sent!);
@@ -361,6 +380,8 @@ const DRAIN_BYTES = 128 * 1024;
 class PostAnswer implements Dispatcher.DispatchHandler {
   readonly settled: Promise<void>;
   retry = false;
+  /** The socket closed (or was reset) before any of the answer came: see exchange(). */
+  closedUnanswered = false;
   reusable = false;
   private resolve!: () => void;
   private reject!: (error: Error) => void;
@@ -491,7 +512,10 @@ class PostAnswer implements Dispatcher.DispatchHandler {
   onError(error: Error): void {
     clearTimeout(this.grace);
     if (this.done) return; // aborted by us (the outcome is set), or after the answer
-    if (this.status === 0) this.fail(this.transport.failure(error, 'sending the request failed'));
+    if (this.status === 0) {
+      this.closedUnanswered = SOCKET_CLOSED.has((error as NodeJS.ErrnoException).code ?? '');
+      this.fail(this.transport.failure(error, 'sending the request failed'));
+    }
     else if (this.mode === 'sse') this.answered ? this.finish() : this.fail(this.transport.failure(error, 'the event stream broke before the answer'));
     else if (this.mode === 'json') this.fail(this.transport.failure(error, `the answer was cut after ${this.bytes} bytes`));
     else if (this.mode === 'error') this.failWithStatus();
