@@ -29,9 +29,9 @@ import { SseReader } from './sse-reader.js';
 export class UpstreamHttpError extends Error {
   /** The HTTP status, when the server answered one (what connect's classification reads). */
   readonly code?: number;
-  constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
-    // "Streamable HTTP error: " as the SDK's, so connect-errors.ts classifies both alike.
-    super(`Streamable HTTP error: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: string, options: { status?: number; cause?: unknown; transport?: 'Streamable HTTP' | 'SSE' } = {}) {
+    // "Streamable HTTP error: " ("SSE error: ") as the SDK's, so connect-errors.ts classifies both alike.
+    super(`${options.transport ?? 'Streamable HTTP'} error: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UpstreamHttpError';
     if (options.status !== undefined) this.code = options.status;
   }

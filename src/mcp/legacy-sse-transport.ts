@@ -19,19 +19,15 @@
  */
 import { Client, type Dispatcher } from 'undici';
 import { ConnectionPool, type RequestHandle } from './http-pool.js';
+import { UpstreamHttpError } from './http-transport.js';
 import { ErrorCode, isObject, MalformedMessageError, McpError, MessageTooLargeError, type JsonRpcMessage, type RequestId, type SendOptions, type SessionTransport } from './json-rpc.js';
 import { scanOversized, type OversizedMessage } from './oversized.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
 
-/** A failed HTTP exchange over legacy SSE. Named as the Streamable HTTP transport's: the adapter maps both to 502. */
-export class LegacySseError extends Error {
-  /** The HTTP status, when the server answered one (what connect's classification reads). */
-  readonly code?: number;
+/** A failed HTTP exchange over legacy SSE: the Streamable HTTP transport's error ("SSE error: …"); the adapter maps both to 502. */
+export class LegacySseError extends UpstreamHttpError {
   constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
-    // "SSE error: " as the SDK's SseError, so connect-errors.ts classifies both alike.
-    super(`SSE error: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'UpstreamHttpError';
-    if (options.status !== undefined) this.code = options.status;
+    super(message, { ...options, transport: 'SSE' });
   }
 }
 

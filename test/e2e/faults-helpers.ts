@@ -1,9 +1,12 @@
-/** Helpers for the fault, load and shutdown tests: a supervised, limited adapter on 127.0.0.1:0. */
+/** Helpers for the fault, load and shutdown tests: a supervised, limited adapter on 127.0.0.1:0, or the built CLI's. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createAdapter, type Adapter, type AdapterOptions } from '../../src/adapter/app.js';
 import { InflightLimiter, type InflightLimits } from '../../src/adapter/inflight.js';
 import { listen, type Listening, type ServerTimeouts } from '../../src/adapter/listen.js';
 import { SupervisedUpstream, type SupervisorOptions } from '../../src/adapter/supervisor.js';
 import type { Target } from '../../src/mcp/target.js';
+import { CLI } from '../helpers/cli.js';
 
 export const FAULT_SERVER = 'fixtures/servers/fault-server.mjs';
 
@@ -66,3 +69,30 @@ export function pendingRequests(supervisor: SupervisedUpstream): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `serve --port 0 --log-level silent …args` of the built CLI; resolves once it printed its URL. */
+export async function startServeCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'silent', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${err}`)), 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      const m = /^(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
+  });
+  return { child, url };
+}
+
+/** A process's resident memory in MB (VmRSS). */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m![1]) / 1024;
+}

@@ -4,11 +4,12 @@
  * connection and the caller gets its answer, not a 502; the tool runs once. A connection busy a moment ago is never
  * resent on (the server may have taken the request). fixtures/servers/http-misbehave.mjs --close-idle-ms plays the server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, FIXTURES, newMark, startUrlServer, type ServerProcess } from '../helpers/cli.js';
+import { FIXTURES, newMark, startUrlServer, type ServerProcess } from '../helpers/cli.js';
 import { leftoverProcesses, MARK_VAR } from '../helpers/processes.js';
+import { startServeCli } from './faults-helpers.js';
 import { callTool, request, stopChild } from './serve-helpers.js';
 
 const mark = newMark();
@@ -18,25 +19,7 @@ let url = '';
 
 beforeAll(async () => {
   fixture = await startUrlServer([process.execPath, `${FIXTURES}http-misbehave.mjs`, '--close-idle-ms', '1000'], { mark });
-  adapter = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'silent', '--url', fixture.url], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, [MARK_VAR]: mark },
-  });
-  let out = '';
-  let err = '';
-  adapter.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${err}`)), 30_000);
-    adapter.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /^(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    adapter.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
+  ({ child: adapter, url } = await startServeCli(['--url', fixture.url], { [MARK_VAR]: mark }));
 });
 
 afterAll(async () => {

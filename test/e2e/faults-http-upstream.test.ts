@@ -6,11 +6,10 @@
  * meanwhile succeed, and the connection is never restarted (the server saw one initialize). Then, in process:
  * progress and list_changed still arrive, a 404 on the session re-initializes, a 2026-07-28 server works.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, FIXTURES, newMark, startUrlServer, type ServerProcess } from '../helpers/cli.js';
-import { startSupervised, type Supervised } from './faults-helpers.js';
+import { FIXTURES, newMark, startUrlServer, type ServerProcess } from '../helpers/cli.js';
+import { rssMb, startServeCli, startSupervised, type Supervised } from './faults-helpers.js';
 import { callTool, request, stopChild } from './serve-helpers.js';
 
 const FIXTURE = `${FIXTURES}http-misbehave.mjs`;
@@ -27,31 +26,6 @@ async function stats(fixture: { url: string }): Promise<Stats> {
   return (await request(fixture.url.replace(/\/mcp$/, '/stats'))).body as Stats;
 }
 
-/** The spawned adapter's resident memory in MB (VmRSS). */
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m![1]) / 1024;
-}
-
-async function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'silent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${err}`)), 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /^(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
-  return { child, url };
-}
 
 describe('serve --url in front of a misbehaving server', () => {
   let fixture: ServerProcess & { url: string };
@@ -59,7 +33,7 @@ describe('serve --url in front of a misbehaving server', () => {
   let baseline: number;
   beforeAll(async () => {
     fixture = await startUrlServer([process.execPath, FIXTURE], { mark });
-    adapter = await startCli(['--no-async', '--call-timeout', '1000', '--ping-interval', '0', '--max-message-bytes', String(1024 * 1024), '--url', fixture.url]);
+    adapter = await startServeCli(['--no-async', '--call-timeout', '1000', '--ping-interval', '0', '--max-message-bytes', String(1024 * 1024), '--url', fixture.url]);
     for (let i = 0; i < 20; i++) expect((await callTool(adapter.url, 'echo', { id: `warm${i}` })).status).toBe(200);
     baseline = rssMb(adapter.child.pid!);
   });

@@ -12,17 +12,17 @@
  * (server-everything's `sse` mode, the SDK's SSEServerTransport behind a bearer token) work through it; and a
  * config file's `"type": "sse"` entry takes the same path.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect } from '../../src/mcp/connect.js';
 import { LegacySseTransport } from '../../src/mcp/legacy-sse-transport.js';
 import { McpConnectionError } from '../../src/errors.js';
-import { CLI, EVERYTHING, FIXTURES, freePort, newMark, startProcess, startUrlServer, waitForPort, type ServerProcess } from '../helpers/cli.js';
+import { EVERYTHING, FIXTURES, freePort, newMark, startProcess, startUrlServer, waitForPort, type ServerProcess } from '../helpers/cli.js';
 import { leftoverProcesses } from '../helpers/processes.js';
-import { startSupervised, type Supervised } from './faults-helpers.js';
+import { rssMb, startServeCli, startSupervised, type Supervised } from './faults-helpers.js';
 import { callTool, request, stopChild } from './serve-helpers.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -47,31 +47,6 @@ async function stats(fixture: { url: string }): Promise<Stats> {
   return (await request(fixture.url.replace(/\/sse$/, '/stats'))).body as Stats;
 }
 
-/** The spawned adapter's resident memory in MB (VmRSS). */
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m![1]) / 1024;
-}
-
-async function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'silent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${err}`)), 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const m = /^(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
-  return { child, url };
-}
 
 describe('serve --transport sse in front of a misbehaving legacy SSE server', () => {
   let fixture: ServerProcess & { url: string };
@@ -81,7 +56,7 @@ describe('serve --transport sse in front of a misbehaving legacy SSE server', ()
     fixture = await startUrlServer([process.execPath, FIXTURE], { mark });
     // A budget that leaves room for the bystanders queued behind the huge answer on a busy machine.
     const args = ['--no-async', '--call-timeout', '6000', '--ping-interval', '0', '--max-message-bytes', String(1024 * 1024), '--transport', 'sse', '--url', fixture.url];
-    adapter = await startCli(args);
+    adapter = await startServeCli(args);
     for (let i = 0; i < 20; i++) expect((await callTool(adapter.url, 'echo', { id: `warm${i}` })).status).toBe(200);
     baseline = rssMb(adapter.child.pid!);
   });
@@ -362,7 +337,7 @@ describe('a config file entry of "type": "sse" goes through the lean transport t
     fixture = await startUrlServer([process.execPath, FIXTURE], { mark });
     const config = join(dir, 'mcp.json');
     writeFileSync(config, JSON.stringify({ mcpServers: { legacy: { type: 'sse', url: fixture.url } } }));
-    adapter = await startCli(['--no-async', '--ping-interval', '0', '--config', config]);
+    adapter = await startServeCli(['--no-async', '--ping-interval', '0', '--config', config]);
     expect((await callTool(adapter.url, 'echo', { id: 'from-config' })).body).toEqual({ id: 'from-config' });
     const failed = await callTool(adapter.url, 'error500', {});
     expect(failed.status).toBe(502);
