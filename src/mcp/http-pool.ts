@@ -7,6 +7,21 @@
  */
 import { Client, type Dispatcher } from 'undici';
 
+/**
+ * A request on a socket idle at least this long that fails unanswered is sent again once: servers close idle
+ * sockets after seconds (Node 5 s, uvicorn 5 s), never sooner than this, and a request sent as one does is never
+ * read. A request that went out on a socket busy a moment ago is never sent twice (the server may have taken it).
+ */
+export const STALE_IDLE_MS = 1_000;
+
+/** How undici reports a socket the other side closed or reset. */
+const SOCKET_CLOSED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+/** True for undici's error when the socket was closed or reset under a request. */
+export function isSocketClosed(error: unknown): boolean {
+  return SOCKET_CLOSED.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
 /** Lets the caller abort a request it sent: its connection is destroyed (socket closed) at once. */
 export interface RequestHandle {
   /** Set by the pool while the request waits or runs. */
@@ -51,14 +66,21 @@ export class ConnectionPool {
     return this.size;
   }
 
-  /** Sends one request on a connection of its own. Rejects as undici does (network errors, abort, timeouts). */
-  async request(options: Dispatcher.RequestOptions, handle?: RequestHandle): Promise<PooledResponse> {
-    const { client, release } = await this.lease(options.signal as AbortSignal | undefined, handle);
+  /**
+   * Sends one request on a connection of its own. Rejects as undici does (network errors, abort, timeouts). A
+   * request whose idle socket the server closed under it, before any answer, is sent again once (STALE_IDLE_MS).
+   */
+  async request(options: Dispatcher.RequestOptions, handle?: RequestHandle, mayResend = true): Promise<PooledResponse> {
+    const { client, release, idleMs } = await this.lease(options.signal as AbortSignal | undefined, handle);
     let res: Dispatcher.ResponseData;
     try {
       res = await client.request(options);
     } catch (error) {
       release(false);
+      if (mayResend && idleMs >= STALE_IDLE_MS && isSocketClosed(error) && !handle?.aborted) {
+        this.dropIdle(STALE_IDLE_MS);
+        return this.request(options, handle, false);
+      }
       throw error;
     }
     return { res, release };

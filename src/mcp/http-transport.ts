@@ -20,7 +20,7 @@
  * 2026-07-28 (stateless) servers: no session, no GET stream; `Mcp-Method` / `Mcp-Name` on each POST.
  */
 import { Client, type Dispatcher } from 'undici';
-import { ConnectionPool, type Lease, type RequestHandle } from './http-pool.js';
+import { ConnectionPool, isSocketClosed, STALE_IDLE_MS, type Lease, type RequestHandle } from './http-pool.js';
 import { isObject, MalformedMessageError, MessageTooLargeError, type JsonRpcMessage, type RequestId, type SendOptions, type SessionTransport } from './json-rpc.js';
 import type { OversizedMessage } from './oversized.js';
 import { SseReader } from './sse-reader.js';
@@ -53,14 +53,6 @@ const SSE_GRACE_MS = 200;
 /** Bytes of an error body read for the message (the rest is dropped). */
 const ERROR_BODY_BYTES = 4096;
 const DEFAULT_TIMEOUT_MS = 60_000;
-/**
- * A request on a socket idle at least this long that fails unanswered is sent again once (exchange()). Servers
- * close idle sockets after seconds (Node 5 s, uvicorn 5 s), never sooner than this; and a request that went out on
- * a socket busy a moment ago is never sent twice.
- */
-const STALE_IDLE_MS = 1_000;
-/** How undici reports a socket the other side closed or reset. */
-const SOCKET_CLOSED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 interface Exchange {
   /** The request's id, when the message is a request. */
@@ -513,7 +505,7 @@ class PostAnswer implements Dispatcher.DispatchHandler {
     clearTimeout(this.grace);
     if (this.done) return; // aborted by us (the outcome is set), or after the answer
     if (this.status === 0) {
-      this.closedUnanswered = SOCKET_CLOSED.has((error as NodeJS.ErrnoException).code ?? '');
+      this.closedUnanswered = isSocketClosed(error);
       this.fail(this.transport.failure(error, 'sending the request failed'));
     }
     else if (this.mode === 'sse') this.answered ? this.finish() : this.fail(this.transport.failure(error, 'the event stream broke before the answer'));
