@@ -30,6 +30,13 @@ export interface RequestHandle {
   aborted?: Error;
 }
 
+/** Aborts the request of `handle` (if any, once): it never starts, or its connection is destroyed. */
+export function abortRequest(handle: RequestHandle | undefined, reason: Error): void {
+  if (!handle || handle.aborted) return;
+  handle.aborted = reason;
+  handle.abort?.(reason);
+}
+
 export interface PooledResponse {
   res: Dispatcher.ResponseData;
   /** Hands the connection back: reusable when the body was read to its end, else its socket is closed. */

@@ -20,7 +20,7 @@
  * 2026-07-28 (stateless) servers: no session, no GET stream; `Mcp-Method` / `Mcp-Name` on each POST.
  */
 import { Client, type Dispatcher } from 'undici';
-import { ConnectionPool, isSocketClosed, STALE_IDLE_MS, type Lease, type RequestHandle } from './http-pool.js';
+import { abortRequest, ConnectionPool, isSocketClosed, STALE_IDLE_MS, type Lease, type RequestHandle } from './http-pool.js';
 import { isObject, MalformedMessageError, MessageTooLargeError, type JsonRpcMessage, type RequestId, type SendOptions, type SessionTransport } from './json-rpc.js';
 import type { OversizedMessage } from './oversized.js';
 import { SseReader } from './sse-reader.js';
@@ -347,12 +347,6 @@ export class StreamableHttpTransport implements SessionTransport {
   }
 }
 
-function abortRequest(handle: RequestHandle | undefined, reason: Error): void {
-  if (!handle || handle.aborted) return;
-  handle.aborted = reason;
-  handle.abort?.(reason);
-}
-
 /** Bytes of a body nobody reads (a notification's answer, a 202, a 404 being retried) read before it is cut. */
 const DRAIN_BYTES = 128 * 1024;
 
@@ -582,7 +576,8 @@ class PostAnswer implements Dispatcher.DispatchHandler {
   }
 }
 
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
+/** The headers with lower-case names (shared with the legacy SSE transport). */
+export function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
   return out;
@@ -601,7 +596,8 @@ function parseQuietly(text: string): unknown {
   }
 }
 
-function describeBody(type: unknown, text: string): string {
+/** What an error answer's body said, for the message: nothing, " (an HTML page)", or ": <its first 160 characters>". */
+export function describeBody(type: unknown, text: string): string {
   const t = String(type ?? '').split(';')[0]!.trim();
   const body = text.trim();
   if (body === '') return '';
@@ -609,7 +605,8 @@ function describeBody(type: unknown, text: string): string {
   return `: ${preview(body)}`;
 }
 
-function preview(text: string): string {
+/** One line of at most 160 characters, for messages. */
+export function preview(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 160 ? `${line.slice(0, 157)}…` : line;
 }

@@ -18,8 +18,8 @@
  * (the server went away) does the transport close, and the supervisor reconnect with backoff.
  */
 import { Client, type Dispatcher } from 'undici';
-import { ConnectionPool, type RequestHandle } from './http-pool.js';
-import { UpstreamHttpError } from './http-transport.js';
+import { abortRequest, ConnectionPool, type RequestHandle } from './http-pool.js';
+import { describeBody, lowerKeys, preview, UpstreamHttpError } from './http-transport.js';
 import { ErrorCode, isObject, MalformedMessageError, McpError, MessageTooLargeError, type JsonRpcMessage, type RequestId, type SendOptions, type SessionTransport } from './json-rpc.js';
 import { scanOversized, type OversizedMessage } from './oversized.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
@@ -412,12 +412,6 @@ export class LegacySseTransport implements SessionTransport {
   }
 }
 
-function abortRequest(handle: RequestHandle, reason: Error): void {
-  if (handle.aborted) return;
-  handle.aborted = reason;
-  handle.abort?.(reason);
-}
-
 /** A failure before the endpoint: timeouts read as timeouts (connect's classification), the rest typed. */
 function connectFailure(error: unknown, href: string): Error {
   if (error instanceof LegacySseError || error instanceof McpError) return error;
@@ -467,21 +461,3 @@ async function readCapped(body: Dispatcher.ResponseData['body'], max: number): P
   return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  return out;
-}
-
-function describeBody(type: unknown, text: string): string {
-  const t = String(type ?? '').split(';')[0]!.trim();
-  const body = text.trim();
-  if (body === '') return '';
-  if (t === 'text/html') return ' (an HTML page)';
-  return `: ${preview(body)}`;
-}
-
-function preview(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
-}
