@@ -12,6 +12,7 @@
  */
 import { isLoopbackHost } from '../adapter/hosts.js';
 import { ConfigError, McpActionsError } from '../errors.js';
+import { BodyTooLargeError, readCappedText } from '../read-capped.js';
 
 export type OAuthDiscoveryErrorKind =
   | 'unreachable' // connection refused, host not found, TLS failure
@@ -160,11 +161,6 @@ async function fetchDocument(first: string, ctx: FetchContext): Promise<Answer> 
       await response.body?.cancel().catch(() => undefined);
       return { kind: 'miss', reason: `HTTP ${response.status}` };
     }
-    const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (declared > ctx.maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(url, ctx);
-    }
     const text = await readCapped(response, url, ctx);
     try {
       return { kind: 'json', body: JSON.parse(text) };
@@ -176,26 +172,12 @@ async function fetchDocument(first: string, ctx: FetchContext): Promise<Answer> 
 }
 
 async function readCapped(response: Response, url: string, ctx: FetchContext): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > ctx.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge(url, ctx);
-      }
-      chunks.push(value);
-    }
+    return await readCappedText(response, ctx.maxBytes);
   } catch (error) {
-    if (error instanceof OAuthDiscoveryError) throw error;
+    if (error instanceof BodyTooLargeError) throw tooLarge(url, ctx);
     throw unreachable(url, error, ctx);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function tooLarge(url: string, ctx: FetchContext): OAuthDiscoveryError {

@@ -16,6 +16,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7662  OAuth 2.0 Token Introspection
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { BodyTooLargeError, readCappedText } from '../../read-capped.js';
 import { HttpError } from '../http-error.js';
 import { describeFetchError } from './jwks-cache.js';
 import { InvalidTokenError, type TokenVerifier, type VerifiedToken } from './oauth.js';
@@ -165,9 +166,9 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Intr
     }
     let text: string;
     try {
-      text = await readCapped(response, maxBytes);
+      text = await readCappedText(response, maxBytes);
     } catch (error) {
-      if (error instanceof TooLarge) throw new IntrospectionError('invalid', options.endpoint, `answered more than ${maxBytes} bytes`);
+      if (error instanceof BodyTooLargeError) throw new IntrospectionError('invalid', options.endpoint, `answered more than ${maxBytes} bytes`);
       throw new IntrospectionError('unreachable', options.endpoint, `broke off its answer (${describeFetchError(error)})`, { cause: error });
     }
     let json: unknown;
@@ -301,29 +302,4 @@ export function jwtIssuer(token: string): string | undefined {
 /** application/x-www-form-urlencoded, as RFC 6749 2.3.1 wants for the Basic credentials. */
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-class TooLarge extends Error {}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new TooLarge();
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new TooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

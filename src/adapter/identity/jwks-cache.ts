@@ -11,6 +11,7 @@
  * Key selection (kid, alg, use) is jose's `createLocalJWKSet`.
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { BodyTooLargeError, readCappedText } from '../../read-capped.js';
 
 export interface JwksCacheOptions {
   /** The `jwks_uri` of the authorization server. */
@@ -106,7 +107,13 @@ async function fetchJwks(url: string, timeoutMs: number, maxBytes: number): Prom
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`the JWKS at ${url} answered HTTP ${response.status}`);
   }
-  const text = await readLimited(response, maxBytes, url);
+  let text: string;
+  try {
+    text = await readCappedText(response, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new Error(`the document at ${url} is larger than ${maxBytes} bytes`);
+    throw new Error(`cannot fetch the JWKS at ${url}: ${describeFetchError(error)}`, { cause: error });
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -116,25 +123,6 @@ async function fetchJwks(url: string, timeoutMs: number, maxBytes: number): Prom
   const keys = (json as { keys?: unknown })?.keys;
   if (!Array.isArray(keys) || keys.some((k) => k === null || typeof k !== 'object')) throw new Error(`the JWKS at ${url} has no "keys" array`);
   return json as JSONWebKeySet;
-}
-
-/** The body as text, refusing more than `maxBytes`. */
-export async function readLimited(response: Response, maxBytes: number, url: string): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`the document at ${url} is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** "ECONNREFUSED", "timed out after …", or the message: what `fetch` hides in `cause`. */
