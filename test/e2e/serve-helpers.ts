@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
+import { Agent } from 'undici';
 import { createAdapter, type Adapter, type AdapterOptions } from '../../src/adapter/app.js';
 import { listen, type Listening } from '../../src/adapter/listen.js';
 import { Upstream } from '../../src/adapter/upstream.js';
@@ -58,6 +59,14 @@ export interface Answer {
   body: any;
 }
 
+/**
+ * The tests' own connection pool: an idle connection is dropped after 1 s, well before `serve` closes it (5 s).
+ * With fetch's default (the server's hint less a second, on a coarse timer), a test process under heavy load
+ * could send a request on a socket the server was closing, and get "other side closed" for a request that the
+ * server never saw: the keep-alive race every HTTP/1.1 client has, not something under test.
+ */
+const agent = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
+
 export async function request(url: string, init: RequestInit & { json?: unknown } = {}): Promise<Answer> {
   const headers = new Headers(init.headers);
   let body = init.body;
@@ -65,7 +74,7 @@ export async function request(url: string, init: RequestInit & { json?: unknown 
     body = JSON.stringify(init.json);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
-  const res = await fetch(url, { ...init, headers, body, method: init.method ?? (body === undefined ? 'GET' : 'POST') });
+  const res = await fetch(url, { dispatcher: agent, ...init, headers, body, method: init.method ?? (body === undefined ? 'GET' : 'POST') } as RequestInit);
   const text = await res.text();
   let parsed: unknown;
   try {
