@@ -8,7 +8,8 @@
  * - one event ≤ `maxMessageBytes` (./sse-reader.ts): a larger answer fails its own call (MessageTooLargeError)
  *   and is never buffered; an answer that is not JSON fails its own call when its id can be read;
  * - POSTs through one keep-alive pool (./http-pool.ts: its size bounds the sockets), headers and body within the
- *   request's budget; a 4xx/5xx fails that message's request (UpstreamHttpError → 502);
+ *   request's budget; a 4xx/5xx fails that message's request (UpstreamHttpError → 502), but a 404 (the server
+ *   forgot the session): a new session is opened and the message, which the server never took, goes once more;
  * - a request that is cancelled (timed out, or its client hung up) aborts its POST if it is still running;
  * - one JSON.parse per message.
  * A request's send() settles when its answer arrived (or failed): every failure rejects that request alone with a
@@ -26,6 +27,8 @@ import { SseReader, type SseEvent } from './sse-reader.js';
 
 /** A failed HTTP exchange over legacy SSE: the Streamable HTTP transport's error ("SSE error: …"); the adapter maps both to 502. */
 export class LegacySseError extends UpstreamHttpError {
+  /** A 404 on a POST made the transport open a new session: the message was not taken and may go again. */
+  sessionLost = false;
   constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, { ...options, transport: 'SSE' });
   }
@@ -179,13 +182,25 @@ export class LegacySseTransport implements SessionTransport {
         timer = setTimeout(() => this.fail(id, waiter, new McpError(ErrorCode.RequestTimeout, `no answer to ${String(m.method)} within ${timeoutMs} ms`)), timeoutMs);
         timer.unref();
       }
-      const sent = onResponse ? this.post(m, waiter.handle, timeoutMs) : this.ready().then(() => this.post(m, waiter.handle, timeoutMs));
+      const send = (spare?: RequestId) => this.ready().then(() => this.post(m, waiter.handle, timeoutMs, spare));
+      const sent = onResponse
+        ? this.post(m, waiter.handle, timeoutMs)
+        : send(id).catch((error: unknown) => {
+            // The server forgot its session (a 404 on the POST): it never took this message, so the message goes
+            // once more, in the new session, unless the request ended meanwhile (its caller's budget).
+            if (error instanceof LegacySseError && error.sessionLost && this.waiters.get(id) === waiter) return send();
+            throw error;
+          });
       sent.catch((error: Error) => this.fail(id, waiter, error));
     });
   }
 
-  /** One POST to the endpoint; rejects with a typed error when the server did not take the message. */
-  private async post(m: Record<string, unknown>, handle: RequestHandle, timeoutMs: number): Promise<void> {
+  /**
+   * One POST to the endpoint; rejects with a typed error when the server did not take the message. A 404 (the
+   * server forgot the session) opens a new one: the requests waiting on the old stream fail, but `spare`, whose
+   * message the server never took, waits to be sent again (the error says `sessionLost`).
+   */
+  private async post(m: Record<string, unknown>, handle: RequestHandle, timeoutMs: number, spare?: RequestId): Promise<void> {
     const pool = this.pool;
     const path = this.endpoint;
     const generation = this.generation;
@@ -208,11 +223,12 @@ export class LegacySseTransport implements SessionTransport {
     }
     const status = res.statusCode;
     if (status >= 200 && status < 300) return;
+    const error = new LegacySseError(`the server answered HTTP ${status} to a POST${describeBody(res.headers['content-type'], text)}`, { status });
     if (status === 404 && generation === this.generation && this.initialized) {
       // The server forgot the session the stream named (restarted behind a proxy?): start a new one.
-      this.streamLost(generation, 'lost its session (HTTP 404 on a POST)');
+      error.sessionLost = this.streamLost(generation, 'lost its session (HTTP 404 on a POST)', undefined, spare);
     }
-    throw new LegacySseError(`the server answered HTTP ${status} to a POST${describeBody(res.headers['content-type'], text)}`, { status });
+    throw error;
   }
 
   /** GETs the stream and resolves once it named its endpoint; rejects on any failure before that. */
@@ -292,22 +308,25 @@ export class LegacySseTransport implements SessionTransport {
     void stream.client.destroy().catch(() => undefined);
   }
 
-  /** The stream ended or broke: its answers are lost with the server's session; a new stream and session follow. */
-  private streamLost(generation: number, why: string, cause?: unknown): void {
-    if (this.closed || generation !== this.generation) return;
+  /**
+   * The stream ended or broke: its answers are lost with the server's session; a new stream and session follow.
+   * Every waiting request fails but `spare`; true when a new session is being opened.
+   */
+  private streamLost(generation: number, why: string, cause?: unknown, spare?: RequestId): boolean {
+    if (this.closed || generation !== this.generation) return false;
     this.generation++;
     this.dropStream();
     this.endpoint = undefined;
     const code = (cause as { code?: unknown } | undefined)?.code;
     const detail = typeof code === 'string' ? ` (${code})` : cause instanceof Error ? ` (${cause.message})` : '';
     const error = new LegacySseError(`the event stream ${why}${detail} before the answer`, { cause });
-    for (const [id, waiter] of [...this.waiters]) this.fail(id, waiter, error);
+    for (const [id, waiter] of [...this.waiters]) if (id !== spare) this.fail(id, waiter, error);
     this.quickLosses = Date.now() - this.openedAt < QUICK_LOSS_MS ? this.quickLosses + 1 : 0;
     if (!this.initialized || !this.initialize || this.quickLosses > MAX_QUICK_LOSSES) {
       // Worded without the network error's code: that would make the supervisor restart what closes anyway.
       this.onerror?.(new Error(`the MCP server's event stream ${why}; closing the connection`));
       void this.close();
-      return;
+      return false;
     }
     this.onerror?.(new Error(`the MCP server's event stream ${why}; opening a new session`));
     const reopening = this.reopen().finally(() => {
@@ -318,6 +337,7 @@ export class LegacySseTransport implements SessionTransport {
       // Unless a newer stream is being opened already: the server went away, the supervisor takes over.
       if (this.reopening === undefined) void this.close();
     });
+    return true;
   }
 
   /** A new stream (a few tries), then initialize and notifications/initialized again; the tools are read again. */

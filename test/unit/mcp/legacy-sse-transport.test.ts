@@ -18,6 +18,8 @@ interface Fixture {
   /** Most requests being handled at once (POSTs and the stream). */
   peak: number;
   server: Server;
+  /** The server forgets its session: POSTs naming it get 404 (as after a restart behind a proxy). */
+  forget(): void;
 }
 
 interface Options {
@@ -43,7 +45,9 @@ const initResult = { protocolVersion: '2024-11-05', capabilities: { tools: {} },
 async function startServer(options: Options = {}): Promise<Fixture> {
   let stream: ServerResponse | undefined;
   let active = 0;
-  const fixture = { seen: [], peak: 0 } as unknown as Fixture;
+  let sessions = 0;
+  let forgotten = 0; // sessions up to this one are gone
+  const fixture = { seen: [], peak: 0, forget: () => (forgotten = sessions) } as unknown as Fixture;
   const server = createServer((req, res) => {
     active++;
     fixture.peak = Math.max(fixture.peak, active);
@@ -54,7 +58,7 @@ async function startServer(options: Options = {}): Promise<Fixture> {
       stream = res;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      res.write(`event: endpoint\ndata: ${options.endpoint?.(origin) ?? '/messages?sessionId=1'}\n\n`);
+      res.write(`event: endpoint\ndata: ${options.endpoint?.(origin) ?? `/messages?sessionId=${++sessions}`}\n\n`);
       return;
     }
     const chunks: Buffer[] = [];
@@ -62,6 +66,11 @@ async function startServer(options: Options = {}): Promise<Fixture> {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Msg;
       fixture.seen.push({ method: 'POST', path, headers: req.headers, body });
+      const id = new URL(path, 'http://x').searchParams.get('sessionId');
+      if (id !== null && Number(id) <= forgotten) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Session not found');
+        return;
+      }
       if (body.method === 'initialize') {
         res.writeHead(202).end('Accepted');
         stream!.write(event({ jsonrpc: '2.0', id: body.id, result: initResult }));
@@ -135,6 +144,27 @@ describe('LegacySseTransport', () => {
     expect(fixture.peak).toBeLessThanOrEqual(4);
     await session.close();
     expect(transport.openSockets).toBe(0);
+  });
+
+  it('a POST answered 404 (the server forgot the session): a new session, and the same message once more in it', async () => {
+    const fixture = await startServer();
+    const { session } = await open(fixture);
+    expect(await session.request('tools/list', {})).toEqual({ echoed: 'tools/list' });
+    let changed = 0;
+    session.setNotificationHandler('notifications/tools/list_changed', () => changed++);
+    fixture.forget();
+    expect(await session.request('tools/call', { name: 'echo' }, { timeout: 5000 })).toEqual({ echoed: 'tools/call' });
+    const calls = fixture.seen.filter((s) => s.body?.method === 'tools/call');
+    expect(calls.map((c) => c.path)).toEqual(['/messages?sessionId=1', '/messages?sessionId=2']);
+    expect(calls[0]!.body!.id).toBe(calls[1]!.body!.id);
+    // the new session was set up before the message went again
+    const second = fixture.seen.filter((s) => s.path === '/messages?sessionId=2').map((s) => s.body?.method);
+    expect(second).toEqual(['initialize', 'notifications/initialized', 'tools/call']);
+    expect(fixture.seen.filter((s) => s.method === 'GET')).toHaveLength(2);
+    expect(changed).toBe(1); // the tools are read again
+    // and it goes on in the new session
+    expect(await session.request('ping', {})).toEqual({ echoed: 'ping' });
+    await session.close();
   });
 
   it('a request after close: Not connected', async () => {
