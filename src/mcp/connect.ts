@@ -161,8 +161,7 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
   const url = new URL(target.url);
   const requestInit: RequestInit = { headers: target.headers };
   const attempt = async (kind: 'streamable-http' | 'sse'): Promise<Connection> => {
-    if (kind === 'streamable-http' && options.leanHttp) return connectLean(target, url, options, timeout);
-    if (kind === 'sse' && options.leanHttp) return connectLeanSse(target, url, options, timeout);
+    if (options.leanHttp) return connectLean(kind, target, url, options, timeout);
     // Loaded only when used: the SDK's HTTP transports bring its zod schemas with them.
     const transport =
       kind === 'sse'
@@ -201,48 +200,36 @@ async function connectHttp(target: HttpTarget, options: ConnectOptions): Promise
   }
 }
 
-/** Streamable HTTP through the lean transport; the session ends with a DELETE when it has an id. */
-async function connectLean(target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
+/**
+ * Streamable HTTP or legacy SSE through the lean transports. Streamable HTTP ends its session with a DELETE when it
+ * has an id; legacy SSE reopens its stream (a new session) by itself when it ends.
+ */
+async function connectLean(kind: 'streamable-http' | 'sse', target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
   // Loaded only when used: undici (with its WebAssembly HTTP parser) adds about 15 MB to a stdio-only `serve`.
-  const { StreamableHttpTransport } = await import('./http-transport.js');
-  const transport = new StreamableHttpTransport({
+  const transportOptions = {
     url,
     headers: target.headers,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     connections: options.maxConnections,
     timeoutMs: timeout,
-  });
+  };
+  let transport: import('./http-transport.js').StreamableHttpTransport | import('./legacy-sse-transport.js').LegacySseTransport;
+  let end: (() => Promise<void>) | undefined;
+  if (kind === 'streamable-http') {
+    const streamable = new (await import('./http-transport.js')).StreamableHttpTransport(transportOptions);
+    end = () => streamable.terminateSession(Math.min(timeout, 2000));
+    transport = streamable;
+  } else {
+    transport = new (await import('./legacy-sse-transport.js')).LegacySseTransport(transportOptions);
+  }
   const session = newSession(transport, options);
-  const close = closer(session, () => transport.terminateSession(Math.min(timeout, 2000)));
   try {
     await session.connect({ timeout });
   } catch (error) {
     await closer(session)();
     throw error;
   }
-  return { session, target, transport: 'streamable-http', stderrTail: () => [], close, openSockets: () => transport.openSockets };
-}
-
-/** Legacy SSE through the lean transport: the stream reopens (a new session) by itself when it ends. */
-async function connectLeanSse(target: HttpTarget, url: URL, options: ConnectOptions, timeout: number): Promise<Connection> {
-  // Loaded only when used: it brings undici, which a stdio-only `serve` does not need.
-  const { LegacySseTransport } = await import('./legacy-sse-transport.js');
-  const transport = new LegacySseTransport({
-    url,
-    headers: target.headers,
-    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-    connections: options.maxConnections,
-    timeoutMs: timeout,
-  });
-  const session = newSession(transport, options);
-  const close = closer(session);
-  try {
-    await session.connect({ timeout });
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { session, target, transport: 'sse', stderrTail: () => [], close, openSockets: () => transport.openSockets };
+  return { session, target, transport: kind, stderrTail: () => [], close: closer(session, end), openSockets: () => transport.openSockets };
 }
 
 /** The SSE transport's EventSource needs the headers passed to its fetch as well. */
