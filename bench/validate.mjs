@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Focused micro-benchmark for issue 8's "validating a 30-operation spec ≤ 300 ms": times `node dist/cli.js
- * validate SPEC` end to end on the same synthetic 30-tool spec `npm run bench` uses (bench/lib/generator.mjs),
- * interleaved with `node -e 0`, and prints the medians of wall time and CPU time (user + system).
+ * validate SPEC` end to end on the same synthetic 30-operation spec (29 tools and `GET /jobs/{id}`) that
+ * `npm run bench` uses (bench/lib/generator.mjs), interleaved with `node -e 0`, and prints the medians of wall time and CPU time (user + system).
  * Run `npm run build` first. Options: --runs N (default 15) · --yaml (write the spec as YAML too) ·
  * --cli PATH (repeatable: time these built CLIs side by side instead of dist/cli.js, e.g. a build of main).
  */
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { syntheticCatalog } from './lib/generator.mjs';
+import { syntheticCatalog, VALIDATE_TOOLS } from './lib/generator.mjs';
 import { reapedChildrenCpuMs } from './lib/procs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,7 +38,7 @@ function time(args) {
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-bench-validate-'));
 try {
-  const { spec } = lib.buildSpec(syntheticCatalog(30), { serverUrl: 'https://api.example.com' });
+  const { spec } = lib.buildSpec(syntheticCatalog(VALIDATE_TOOLS), { serverUrl: 'https://api.example.com' });
   const files = { json: join(dir, 'spec.json') };
   writeFileSync(files.json, JSON.stringify(spec, null, 2));
   if (opts.yaml) {

@@ -95,6 +95,8 @@ export const LARGE_OPTIONS = { serverUrl: 'https://api.example.com', profile: 'g
 /** Fresh processes that each time buildSpec's first call; the median counts. */
 const BUILD_SPEC_PROCESSES = 5;
 const GPT_OPTIONS = { serverUrl: 'https://api.example.com' };
+/** The 30-operation spec: 29 tools and `GET /jobs/{id}` (ChatGPT's limit is 30 operations per action). */
+export const VALIDATE_TOOLS = 29;
 /** buildSpec returns { spec, operations, notes }; accept a bare spec too. */
 const specOf = (built) => (built && typeof built === 'object' && 'spec' in built ? built.spec : built);
 
@@ -160,7 +162,7 @@ export async function timeGenerator({ root, everything, spawns }) {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-actions-bench-'));
     try {
       const file = join(dir, 'spec.json');
-      writeFileSync(file, JSON.stringify(specOf(lib.buildSpec(syntheticCatalog(30), GPT_OPTIONS)), null, 2));
+      writeFileSync(file, JSON.stringify(specOf(lib.buildSpec(syntheticCatalog(VALIDATE_TOOLS), GPT_OPTIONS)), null, 2));
       const runs = [];
       const cpu = [];
       for (let i = 0; i < 3; i++) runs.push(timeSpawn([cli, 'validate', file], root, cpu));
