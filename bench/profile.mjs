@@ -7,8 +7,10 @@
  *
  * Usage: node bench/profile.mjs [adapter|reference|supergateway|mcp-proxy] [--seconds S] [--top N]
  *        [--concurrency N] [--sequential] [--callers FN]... (who calls FN: default the socket/pipe writes)
+ *        [--alloc] (instead of CPU: the bytes allocated per call, by function and by package/file, from V8's
+ *        sampling heap profiler counting what the GC freed too: where the front's young-generation garbage comes from)
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ const { values: opts, positionals } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     sequential: { type: 'boolean', default: false },
     callers: { type: 'string', multiple: true, default: ['writev', 'writeUtf8String'] },
+    alloc: { type: 'boolean', default: false },
   },
 });
 const name = positionals[0] ?? 'adapter';
@@ -39,8 +42,10 @@ const fronts = defineFronts({
   everything,
   concurrency,
   records,
-  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'],
+  nodeArgs: opts.alloc ? ['--require', join(root, 'bench', 'lib', 'alloc-sampler.cjs')] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'],
 });
+const allocFile = join(dir, 'alloc.heapprofile');
+if (opts.alloc) process.env.MCP_ACTIONS_ALLOC_OUT = allocFile; // the fronts inherit this process's environment
 if (!(name in fronts) || name === 'direct') throw new Error(`cannot profile "${name}"`);
 const front = await fronts[name]();
 let load;
@@ -52,8 +57,10 @@ try {
   // V8's profile clock and process.hrtime are both CLOCK_MONOTONIC in µs: only samples taken while the
   // measured load ran are summarised (no start-up, no warm-up, no shutdown).
   window.start = Number(process.hrtime.bigint() / 1000n);
+  if (opts.alloc) await signalFront(front.frontPid); // sampling starts
   load = await runLoad(front.call, { concurrency, seconds: Number(opts.seconds) });
   window.end = Number(process.hrtime.bigint() / 1000n);
+  if (opts.alloc) await signalFront(front.frontPid, allocFile); // sampling stops, the profile is written
   const cpuUs = ((front.frontCpuMs() - cpu0) * 1000) / load.calls;
   process.stdout.write(
     `${name}: ${Math.round(load.perSecond)} calls/s with ${concurrency} caller(s), ${Math.round(cpuUs)} µs front CPU/call ` +
@@ -62,6 +69,11 @@ try {
 } finally {
   await front.stop();
 }
+if (opts.alloc) {
+  summarizeAllocations(JSON.parse(readFileSync(allocFile, 'utf8')), Number(opts.top), load.calls);
+  process.stdout.write(`profile: ${relative(process.cwd(), allocFile)}\n`);
+  process.exit(0);
+}
 const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
 if (files.length === 0) {
   process.stderr.write(`no profile written in ${dir}: the front did not exit normally on SIGTERM\n`);
@@ -69,6 +81,40 @@ if (files.length === 0) {
 }
 summarize(JSON.parse(readFileSync(join(dir, files[0]), 'utf8')), Number(opts.top), window, load.calls);
 process.stdout.write(`profile: ${relative(process.cwd(), join(dir, files[0]))}\n`);
+
+/** SIGUSR2 to the front (bench/lib/alloc-sampler.cjs); with `file`, waits until the front has written it. */
+async function signalFront(pid, file) {
+  process.kill(pid, 'SIGUSR2');
+  if (!file) return new Promise((resolve) => setTimeout(resolve, 100));
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (!existsSync(file)) throw new Error(`the front wrote no allocation profile to ${file} within 10 s`);
+}
+
+/** Bytes allocated per call: self by function, inclusive by package / file (once per package on a stack). */
+function summarizeAllocations(profile, top, calls) {
+  const self = new Map();
+  const inclusive = new Map();
+  let total = 0;
+  const walk = (node, cats) => {
+    const f = node.callFrame;
+    const cat = f.url ? categoryOf(f.url) : undefined;
+    const here = cat && !cats.includes(cat) ? [...cats, cat] : cats;
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      const key = `${f.functionName || '(anonymous)'} ${categoryOf(f.url)}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + node.selfSize);
+      for (const c of here) inclusive.set(c, (inclusive.get(c) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children ?? []) walk(child, here);
+  };
+  walk(profile.head, []);
+  const perCall = (bytes) => `${(bytes / calls).toFixed(0).padStart(6)} B/call`;
+  process.stdout.write(`\nallocated while the load ran: ${(total / calls / 1024).toFixed(1)} KB per call (sampled)\n`);
+  process.stdout.write(`\nself, top ${top} functions:\n`);
+  for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${perCall(bytes)}  ${key}\n`);
+  process.stdout.write('\ninclusive by package / file:\n');
+  for (const [cat, bytes] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${perCall(bytes)}  ${cat}\n`);
+}
 
 /** Which package or project file a frame belongs to. */
 function categoryOf(url) {
