@@ -213,15 +213,11 @@ async function connectLean(kind: 'streamable-http' | 'sse', target: HttpTarget, 
     connections: options.maxConnections,
     timeoutMs: timeout,
   };
-  let transport: import('./http-transport.js').StreamableHttpTransport | import('./legacy-sse-transport.js').LegacySseTransport;
-  let end: (() => Promise<void>) | undefined;
-  if (kind === 'streamable-http') {
-    const streamable = new (await import('./http-transport.js')).StreamableHttpTransport(transportOptions);
-    end = () => streamable.terminateSession(Math.min(timeout, 2000));
-    transport = streamable;
-  } else {
-    transport = new (await import('./legacy-sse-transport.js')).LegacySseTransport(transportOptions);
-  }
+  const transport =
+    kind === 'streamable-http'
+      ? new (await import('./http-transport.js')).StreamableHttpTransport(transportOptions)
+      : new (await import('./legacy-sse-transport.js')).LegacySseTransport(transportOptions);
+  const end = 'terminateSession' in transport ? () => transport.terminateSession(Math.min(timeout, 2000)) : undefined;
   const session = newSession(transport, options);
   try {
     await session.connect({ timeout });

@@ -52,7 +52,8 @@ export interface HttpTransportOptions {
 const SSE_GRACE_MS = 200;
 /** Bytes of an error body read for the message (the rest is dropped). */
 const ERROR_BODY_BYTES = 4096;
-const DEFAULT_TIMEOUT_MS = 60_000;
+/** A request's budget when its sender gives none (the legacy SSE transport's too). */
+export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 
 interface Exchange {
   /** The request's id, when the message is a request. */
@@ -98,7 +99,7 @@ export class StreamableHttpTransport implements SessionTransport {
     this.path = `${options.url.pathname}${options.url.search}`;
     this.headers = { ...lowerKeys(options.headers ?? {}), 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     this.maxMessageBytes = options.maxMessageBytes;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.connections = options.connections ?? 64;
   }
 

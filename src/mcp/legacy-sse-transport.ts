@@ -20,7 +20,7 @@
  */
 import { Client, type Dispatcher } from 'undici';
 import { abortRequest, ConnectionPool, type RequestHandle } from './http-pool.js';
-import { describeBody, lowerKeys, preview, UpstreamHttpError } from './http-transport.js';
+import { DEFAULT_HTTP_TIMEOUT_MS, describeBody, lowerKeys, preview, UpstreamHttpError, type HttpTransportOptions } from './http-transport.js';
 import { ErrorCode, isObject, MalformedMessageError, McpError, MessageTooLargeError, type JsonRpcMessage, type RequestId, type SendOptions, type SessionTransport } from './json-rpc.js';
 import { scanOversized, type OversizedMessage } from './oversized.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
@@ -34,19 +34,12 @@ export class LegacySseError extends UpstreamHttpError {
   }
 }
 
-export interface LegacySseTransportOptions {
-  /** The SSE URL (GET). */
-  url: URL;
-  headers?: Record<string, string>;
-  /** Largest single message (one event's data) from the server. */
-  maxMessageBytes: number;
-  /** Sockets for POSTs at most (default 64); the stream has one more of its own. */
-  connections?: number;
-  /** Connect budget (headers and endpoint event of the stream), and of a POST whose sender gives none (default 60 s). */
-  timeoutMs?: number;
-}
+/**
+ * As the Streamable HTTP transport's: `url` is the SSE URL (GET); `connections` bounds the POSTs' sockets (the
+ * stream has one more of its own); `timeoutMs` is also the connect budget (the stream's headers and endpoint event).
+ */
+export type LegacySseTransportOptions = HttpTransportOptions;
 
-const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_HEADER_BYTES = 16 * 1024;
 /** Bytes of a POST's answer read (an error's text, or the "Accepted" of a 202); the rest is dropped. */
 const POST_BODY_BYTES = 4096;
@@ -104,7 +97,7 @@ export class LegacySseTransport implements SessionTransport {
     this.origin = options.url.origin;
     this.headers = lowerKeys(options.headers ?? {});
     this.maxMessageBytes = options.maxMessageBytes;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.connections = options.connections ?? 64;
   }
 
